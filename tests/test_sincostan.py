@@ -145,7 +145,7 @@ def test_known_angles(name, angle, sin, cos, tan):
 
 
 @pytest.mark.step(3)
-@settings(deadline=None, max_examples=150)
+@settings(deadline=None, max_examples=100)
 @given(angle=reals)
 @example(angle=math.pi / 7)
 @example(angle=1e300)
@@ -165,7 +165,7 @@ def test_pythagorean_identity(angle):
 
 
 @pytest.mark.step(4)
-@settings(deadline=None, max_examples=150)
+@settings(deadline=None, max_examples=100)
 @given(angle=reals)
 @example(angle=math.pi / 3)
 @example(angle=-2.5)
@@ -186,7 +186,7 @@ def test_tan_is_sin_over_cos(angle):
 
 
 @pytest.mark.step(5)
-@settings(deadline=None, max_examples=150)
+@settings(deadline=None, max_examples=100)
 @given(angle=reals)
 @example(angle=2**64)
 @example(angle=Fraction(355, 113))
@@ -206,7 +206,7 @@ def test_radians_agree_with_math(angle):
 
 
 @pytest.mark.step(6)
-@settings(deadline=None, max_examples=150)
+@settings(deadline=None, max_examples=100)
 @given(angle=reals)
 @example(angle=math.pi / 6)
 @example(angle=Fraction(1, 3))
@@ -256,7 +256,7 @@ def test_degrees_known_angles(angle, sin, cos, tan):
 
 
 @pytest.mark.step(7)
-@settings(deadline=None, max_examples=150)
+@settings(deadline=None, max_examples=100)
 @given(
     angle=st.one_of(
         st.floats(min_value=-1e6, max_value=1e6),
