@@ -1,0 +1,237 @@
+"""The `tddkit` command line: parses arguments and hands each command to the module that does it.
+
+Imports are lazy: `status`, `hint` and `log` only read state, and must not pay for pytest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from tddkit import messages
+from tddkit.errors import TddkitError
+
+# Exit statuses (documented in --help and the README).
+OK, RED, USAGE, AMBER = 0, 1, 2, 3
+EXIT_FOR_LIGHT = {"green": OK, "red": RED, "amber": AMBER}
+
+DESCRIPTION = """\
+Test-driven-development katas: each kata's tests are written first and fail; make them pass
+one step at a time. Run in a workspace made by `tddkit init`. Bare `tddkit` is `tddkit next`."""
+
+EPILOG = """\
+exit status: 0 done or GREEN, 1 RED (or refused), 2 bad input or not a workspace, 3 AMBER.
+A light is GREEN when every test of the kata passed, RED when the tests ran and one failed,
+AMBER when they could not run (syntax or import error, timeout, crash, changed kata tests)."""
+
+
+# -- commands ---------------------------------------------------------------------------------
+
+def cmd_init(args) -> int:
+    from tddkit import workspace
+
+    target = Path(args.dir)
+    workspace.init(target)
+    cd = args.dir if args.dir != "." else "."
+    print(messages.INIT_DONE.format(path=target.resolve(), cd=cd))
+    return OK
+
+
+def cmd_next(args) -> int:
+    from tddkit import catalogue, judge, progress, render, workspace
+    from tddkit.light import GREEN
+
+    ws = workspace.find()
+    with ws.open_state() as state:
+        for _ in catalogue.load():
+            kata = progress.current_kata(state)
+            if kata is None:
+                print(messages.ALL_DONE)
+                return OK
+            if not state.lesson_seen(kata.id):
+                show_lesson(kata)
+                state.see_lesson(kata.id)
+            outcome = judge.judge(ws, kata, state)
+            if outcome.verdict.light != GREEN:
+                show_outcome(ws, kata, outcome, with_source=True)
+                show_hint_availability(kata, outcome, state)
+                return EXIT_FOR_LIGHT[outcome.verdict.light]
+            show_outcome(ws, kata, outcome)
+            print(messages.NEXT_KATA.format(kata.id) + "\n")
+    print(messages.ALL_DONE)
+    return OK
+
+
+def cmd_run(args) -> int:
+    from tddkit import judge, workspace
+
+    ws = workspace.find()
+    with ws.open_state() as state:
+        kata = chosen_kata(args.kata, state)
+        outcome = judge.judge(ws, kata, state)
+    if args.json:
+        print(json.dumps(outcome.verdict.as_json(outcome.unlocked)))
+    else:
+        show_outcome(ws, kata, outcome)
+    return EXIT_FOR_LIGHT[outcome.verdict.light]
+
+
+def cmd_status(args) -> int:
+    from tddkit import status, workspace
+
+    ws = workspace.find()
+    with ws.open_state() as state:
+        rows = status.rows(state)
+    if args.json:
+        print(json.dumps([r.as_json() for r in rows]))
+    else:
+        print(status.table(rows))
+    return OK
+
+
+def cmd_hint(args) -> int:
+    from tddkit import hints, workspace
+
+    ws = workspace.find()
+    with ws.open_state() as state:
+        kata = chosen_kata(args.kata, state)
+        print(hints.next_hint(kata, state))
+    return OK
+
+
+def cmd_solution(args) -> int:
+    from tddkit import catalogue, solution, workspace
+
+    ws = workspace.find()
+    kata = catalogue.find(args.kata)
+    with ws.open_state() as state:
+        print(solution.show(ws, kata, state))
+    return OK
+
+
+def cmd_reset(args) -> int:
+    from tddkit import catalogue, reset, workspace
+
+    ws = workspace.find()
+    kata = catalogue.find(args.kata)
+    print(reset.restore_tests(ws, kata) if args.tests else reset.restore_stub(ws, kata))
+    return OK
+
+
+def cmd_verify(args) -> int:
+    from tddkit import catalogue, verify
+
+    katas = [catalogue.find(k) for k in args.katas] if args.katas else list(catalogue.load())
+    return verify.verify(katas)
+
+
+# -- shared pieces of output ----------------------------------------------------------------------
+
+def chosen_kata(name: str | None, state):
+    """The kata named on the command line, else the current one (the first not GREEN)."""
+    from tddkit import catalogue, progress
+
+    if name:
+        return catalogue.find(name)
+    return progress.current_kata(state) or catalogue.load()[-1]
+
+
+def show_lesson(kata) -> None:
+    from tddkit import catalogue, render
+
+    katas = catalogue.load()
+    n = [k.id for k in katas].index(kata.id) + 1
+    print(render.paint(messages.LESSON_HEADER.format(n=n, of=len(katas), id=kata.id, title=kata.title), "bold"))
+    print()
+    print(kata.lesson)
+    print()
+
+
+def show_outcome(ws, kata, outcome, with_source: bool = False) -> None:
+    from tddkit import render
+
+    v = outcome.verdict
+    print(messages.RUN_SUMMARY.format(light=render.light_label(v.light), kata=kata.id, passed=v.passed, total=v.total))
+    if v.reason:
+        print(messages.AMBER_REASON.format(v.reason))
+    failure = v.first_failure
+    if failure is not None and v.light == "red":
+        step = kata.step(failure.step) if failure.step else None
+        print()
+        print(messages.STEP_HEADER.format(n=failure.step or "?", of=len(kata.steps), title=step.title if step else ""))
+        print(messages.FAILING_TEST.format(failure.id))
+        if with_source:
+            source = render.test_source(ws.root, failure.id)
+            if source:
+                print(render.paint(render.short(source, render.SOURCE_LINES + 1), "dim"))
+        print(render.short(failure.message or failure.outcome))
+    if v.light != "green":
+        print()
+        print(messages.EDIT_HERE.format(", ".join(kata.files), kata.id))
+    for path in outcome.newly_unlocked[:1]:
+        print(messages.UNLOCKED_NOW.format(path.parent.relative_to(ws.root) / "", kata.id))
+    if outcome.tampered:
+        print(messages.TAMPERED_NO_UNLOCK)
+    if outcome.not_recorded:
+        print(messages.NOT_RECORDED.format(outcome.not_recorded), file=sys.stderr)
+
+
+def show_hint_availability(kata, outcome, state) -> None:
+    failure = outcome.verdict.first_failure
+    step = kata.step(failure.step) if failure and failure.step else None
+    if step and state.hints_shown(kata.id, step.number) < len(step.hints):
+        print(messages.HINT_AVAILABLE)
+
+
+# -- parsing ------------------------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    from tddkit import __version__
+
+    parser = argparse.ArgumentParser(prog="tddkit", description=DESCRIPTION, epilog=EPILOG,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"tddkit {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name, func, help, aliases=()):
+        p = sub.add_parser(name, help=help, description=help, aliases=list(aliases), epilog=EPILOG,
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+        p.set_defaults(func=func)
+        return p
+
+    p = command("init", cmd_init, "make a new workspace with every kata, its stub and its tests")
+    p.add_argument("dir", nargs="?", default=".", metavar="DIR", help="the folder to make (default: here)")
+    command("next", cmd_next, "run the current kata and show the next step: lesson, failing test, where to edit")
+    p = command("run", cmd_run, "run a kata's tests once and show the light (default: the current kata)")
+    p.add_argument("kata", nargs="?", metavar="KATA")
+    p.add_argument("--json", action="store_true", help="print one JSON object (for editors and instructors)")
+    p = command("status", cmd_status, "every kata: light, tests passed, steps, unlocked; and a progress bar",
+                aliases=["list"])
+    p.add_argument("--json", action="store_true", help="print a JSON list, one object per kata")
+    p = command("hint", cmd_hint, "show one more hint for the current step")
+    p.add_argument("kata", nargs="?", metavar="KATA")
+    p = command("solution", cmd_solution, "show the reference solution and a diff with yours (once GREEN)")
+    p.add_argument("kata", metavar="KATA")
+    p = command("reset", cmd_reset, "restore a kata's stub (your version is backed up first)")
+    p.add_argument("kata", metavar="KATA")
+    p.add_argument("--tests", action="store_true", help="restore the kata's shipped tests instead")
+    p = command("verify", cmd_verify, "for kata authors: every kata red on its stub, green on its reference, "
+                                      "every mutant rejected")
+    p.add_argument("katas", nargs="*", metavar="KATA")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args = parser.parse_args(["next"])
+    try:
+        return args.func(args)
+    except TddkitError as err:
+        print(f"tddkit: {err}", file=sys.stderr)
+        return err.exit_status
+    except KeyboardInterrupt:
+        return 130

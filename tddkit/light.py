@@ -1,0 +1,150 @@
+"""Deciding the light of a run: the one place that says GREEN, RED or AMBER.
+
+GREEN  every test the kata expects was reported passed, by a test process that finished.
+RED    the tests ran and at least one expected test did not pass.
+AMBER  the tests could not run as shipped: a syntax, import or collection error, a timeout,
+       a crash or early exit, running out of memory, changed kata tests, expected tests missing.
+
+The decision uses positive evidence, test by test, never an exit status alone: a process that
+exits 0 before reporting every expected test is AMBER, and a skipped, xfailed or missing test
+is not a pass.
+"""
+
+from __future__ import annotations
+
+import re
+import signal
+from dataclasses import asdict, dataclass, field
+
+from tddkit import messages
+from tddkit.plugin import PASSED
+from tddkit.runner import RawRun
+
+GREEN, RED, AMBER = "green", "red", "amber"
+NOT_RUN = "not run"
+
+
+@dataclass
+class TestResult:
+    id: str
+    step: int | None
+    outcome: str
+    message: str = ""
+    details: str = ""
+    output: str = ""
+    duration: float = 0.0
+
+    @property
+    def passed(self) -> bool:
+        return self.outcome == PASSED
+
+    @property
+    def name(self) -> str:
+        """The test function's name, without its file, class or parameters."""
+        return self.id.split("::")[-1].split("[")[0]
+
+
+@dataclass
+class Verdict:
+    kata: str
+    light: str
+    passed: int
+    total: int
+    reason: str | None
+    tests: list[TestResult] = field(default_factory=list)
+
+    @property
+    def first_failure(self) -> TestResult | None:
+        """The first test, in step order, that did not pass: what the learner reads first."""
+        failing = [t for t in self.tests if not t.passed]
+        return min(failing, key=lambda t: t.step or 0) if failing else None
+
+    def as_json(self, unlocked: bool) -> dict:
+        return {
+            "kata": self.kata,
+            "light": self.light,
+            "passed": self.passed,
+            "total": self.total,
+            "reason": self.reason,
+            "unlocked": unlocked,
+            "tests": [
+                {k: v for k, v in asdict(t).items() if k in ("id", "step", "outcome", "message", "duration")}
+                for t in self.tests
+            ],
+        }
+
+
+def _where(error: dict) -> str:
+    """file:line and the last line of a collection error, not a wall of traceback."""
+    text = error.get("message", "")
+    lines = [l for l in text.splitlines() if l.strip()]
+    spot = ""
+    for line in lines:
+        m = re.search(r'File "([^"]+)", line (\d+)', line) or re.match(r"^([^\s:]+\.py):(\d+)", line.strip())
+        if m and "site-packages" not in m.group(1) and "/_pytest/" not in m.group(1):
+            spot = f"{m.group(1)}:{m.group(2)}"
+    last = next((l.strip() for l in reversed(lines) if re.match(r"^E\s+\w*(Error|Exception|Exit)\b", l.strip())), "")
+    last = re.sub(r"^E\s+", "", last) or (lines[-1].strip() if lines else "")
+    where = spot or error.get("where", "")
+    return f"{where}: {last}" if where else last
+
+
+def _crash_reason(raw: RawRun, running: str | None) -> str:
+    during = messages.DURING.format(running.split("::")[-1]) if running else messages.DURING_COLLECTION
+    code = raw.returncode
+    if code is not None and code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        return messages.CRASHED.format(name, during)
+    return messages.EXITED_EARLY.format(code, during)
+
+
+def _ran_out_of_memory(tests: list[TestResult]) -> bool:
+    return any("MemoryError" in (t.message + t.details) for t in tests if not t.passed)
+
+
+def decide(kata: str, expected: list[dict], raw: RawRun, tampered: list[str] = ()) -> Verdict:
+    reported = {r["id"]: r for r in raw.of_kind("test")}
+    tests = [
+        TestResult(
+            id=e["id"],
+            step=e.get("step"),
+            outcome=reported[e["id"]]["outcome"] if e["id"] in reported else NOT_RUN,
+            message=reported.get(e["id"], {}).get("message", ""),
+            details=reported.get(e["id"], {}).get("details", ""),
+            output=reported.get(e["id"], {}).get("output", ""),
+            duration=reported.get(e["id"], {}).get("duration", 0.0),
+        )
+        for e in expected
+    ]
+    passed = sum(t.passed for t in tests)
+
+    def verdict(light: str, reason: str | None = None) -> Verdict:
+        return Verdict(kata, light, passed, len(tests), reason, tests)
+
+    starts = [r["id"] for r in raw.of_kind("start")]
+    finished_ids = {r["id"] for r in raw.of_kind("test")}
+    running = next((s for s in reversed(starts) if s not in finished_ids), None)
+
+    if tampered:
+        return verdict(AMBER, messages.TAMPERED.format(", ".join(tampered), kata))
+    if raw.timed_out:
+        return verdict(AMBER, messages.TIMED_OUT.format(f"{raw.timeout:g}", messages.DURING.format(running.split("::")[-1]) if running else messages.DURING_COLLECTION))
+    errors = raw.of_kind("collect_error")
+    if errors:
+        return verdict(AMBER, messages.COLLECTION_ERROR.format(_where(errors[0])))
+    if not raw.of_kind("finish"):
+        if _ran_out_of_memory(tests) or "MemoryError" in raw.output:
+            return verdict(AMBER, messages.OUT_OF_MEMORY)
+        return verdict(AMBER, _crash_reason(raw, running))
+    if _ran_out_of_memory(tests):
+        return verdict(AMBER, messages.OUT_OF_MEMORY)
+    missing = [t for t in tests if t.outcome == NOT_RUN]
+    if missing:
+        names = ", ".join(t.name for t in missing[:3]) + (" ..." if len(missing) > 3 else "")
+        return verdict(AMBER, messages.MISSING_TESTS.format(len(missing), names))
+    if not tests:
+        return verdict(AMBER, messages.NO_TESTS)
+    return verdict(GREEN if passed == len(tests) else RED)

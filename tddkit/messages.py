@@ -1,0 +1,88 @@
+"""Every sentence tddkit says to a person, in one place, so wording can be read and changed
+without reading logic. Placeholders are filled with str.format."""
+
+# -- kata names -------------------------------------------------------------------------
+UNKNOWN_KATA = "unknown kata '{}'; {}"
+DID_YOU_MEAN = "did you mean '{}'?"
+KNOWN_KATAS = "the katas are: {}"
+
+# -- workspaces ---------------------------------------------------------------------------
+NOT_A_WORKSPACE = "{} is not a tddkit workspace; make one with `tddkit init my-katas` and cd into it"
+ALREADY_A_WORKSPACE = "{} is already a tddkit workspace; nothing was changed (to start over, `tddkit init` another folder)"
+INIT_WOULD_OVERWRITE = "{} already has {}; nothing was changed (choose an empty or new folder)"
+INIT_NOT_A_FOLDER = "{} is a file, not a folder; nothing was changed"
+INIT_DONE = """Made a tddkit workspace in {path}
+
+  cd {cd}
+  tddkit next        the next kata and step: the lesson, the failing test, where to edit
+  tddkit watch       re-run on every save: RED / AMBER / GREEN
+  tddkit status      your progress
+
+Plain `pytest` works here too."""
+
+# -- lights -------------------------------------------------------------------------------
+LIGHT_WORDS = {"green": "GREEN", "red": "RED", "amber": "AMBER"}
+LIGHT_SYMBOLS = {"green": "[ok]", "red": "[x]", "amber": "[!]"}
+TAMPERED = "the kata's shipped files were changed ({}); restore them with `tddkit reset {} --tests`"
+TIMED_OUT = "timed out after {} s {}"
+DURING = "during {}"
+DURING_COLLECTION = "while importing the tests"
+COLLECTION_ERROR = "the tests could not be loaded: {}"
+CRASHED = "the test process crashed ({}) {}"
+EXITED_EARLY = "the test process exited (status {}) {}, before every test had reported"
+OUT_OF_MEMORY = "ran out of memory"
+MISSING_TESTS = "{} expected test(s) did not run (deselected, skipped by configuration or removed?): {}"
+NO_TESTS = "the kata has no tests to run"
+
+# -- run / next ---------------------------------------------------------------------------
+RUN_SUMMARY = "{light}  {kata}: {passed}/{total} tests passed"
+AMBER_REASON = "  why: {}"
+FAILING_TEST = "  test  {}"
+EDIT_HERE = "Edit {} and run again (`tddkit run {}`, or keep `tddkit watch` open)."
+HINT_AVAILABLE = "A hint is available: `tddkit hint`."
+NO_MORE_HINTS_AVAILABLE = "No more hints for this step."
+UNLOCKED_NOW = "Unlocked: the reference solution is in {} (`tddkit solution {}` compares it with yours)."
+TAMPERED_NO_UNLOCK = "No unlock while the kata's tests are changed."
+LESSON_HEADER = "Kata {n}/{of}: {id} - {title}"
+STEP_HEADER = "Step {n}/{of}: {title}"
+ALL_DONE = "Every kata is GREEN. Well done! `tddkit status` shows your progress, `tddkit log` your rhythm."
+NEXT_KATA = "{} is GREEN; on to the next kata."
+NOT_RECORDED = "note: this run could not be recorded ({}); the light above is still right"
+
+# -- status -------------------------------------------------------------------------------
+STATUS_ROW = "{mark} {id:<12} {light:<6} {passed:>3}/{total:<3} steps {steps:<7} {unlocked}"
+STATUS_UNLOCKED = "unlocked"
+STATUS_NEVER_RUN = "-"
+STATUS_PROGRESS = "{bar} {done}/{of} katas green"
+
+# -- hint ---------------------------------------------------------------------------------
+HINT = "Hint {n}/{of} for {kata} step {step} ({title}):\n  {text}"
+NO_HINTS = "There are no hints for {} step {}; the lesson has the details: `tddkit next`."
+NO_MORE_HINTS = "That was the last hint for {} step {}. Read the failing test once more: it says what it expects."
+
+# -- solution -----------------------------------------------------------------------------
+SOLUTION_REFUSED = "the solution of {} is locked: {}. Make the tests pass first (`tddkit run {}`)"
+SOLUTION_NEVER_RUN = "its tests have not been run yet"
+SOLUTION_STILL_RED = "{} of {} tests still red"
+SOLUTION_AMBER = "the last run was AMBER ({})"
+SOLUTION_HEADER = "Reference solution of {}: {}"
+SOLUTION_DIFF_HEADER = "Your code against the reference (- yours, + reference):"
+SOLUTION_SAME = "Your code is the same as the reference."
+
+# -- reset --------------------------------------------------------------------------------
+RESET_DONE = "Restored the stub of {}; your version is kept in {}"
+RESET_NOTHING_TO_KEEP = "Restored the stub of {} (there was nothing of yours to keep)."
+RESET_TESTS_DONE = "Restored the shipped tests of {}; changed copies are kept in {}"
+RESET_TESTS_CLEAN = "The tests of {} were unchanged; nothing to restore."
+
+# -- state ----------------------------------------------------------------------------------
+STATE_UNREADABLE = "the state file {} could not be read ({}); it was moved to {} and a fresh one started: your code is untouched, run your katas again to rebuild the lights"
+STATE_LOCKED = "the state file {} is busy or read-only ({}); try again"
+
+# -- verify -----------------------------------------------------------------------------
+VERIFY_ROW = "{kata:<12} {stub:<16} {reference:<18} {mutants:<16} {seconds:>6.1f}s"
+VERIFY_HEADER = "{:<12} {:<16} {:<18} {:<16} {:>7}".format("kata", "stub", "reference", "mutants", "time")
+VERIFY_MUTANT = "  mutant {name:<28} caught by {by}"
+VERIFY_OK = "verify: every kata is red on its stub, green on its reference, and rejects its mutants"
+VERIFY_FAILED = "verify: {} problem(s):"
+VERIFY_NOT_SOURCE = "verify checks the kit's own katas; it needs the kit's content, which was not found"

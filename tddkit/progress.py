@@ -1,0 +1,38 @@
+"""Where the learner is: the current kata and the current step. Decided here and nowhere else."""
+
+from __future__ import annotations
+
+from tddkit import catalogue
+from tddkit.catalogue import Kata
+from tddkit.light import GREEN
+
+
+def current_kata(state) -> Kata | None:
+    """The first kata, in learning order, whose last run was not GREEN; None when all are."""
+    for kata in catalogue.load():
+        last = state.last_run(kata.id)
+        if last is None or last["light"] != GREEN:
+            return kata
+    return None
+
+
+def current_step(kata: Kata, last_run: dict | None) -> int | None:
+    """The first step with a test that did not pass in the last run (1 if never run, None if GREEN)."""
+    if last_run is None:
+        return kata.steps[0].number if kata.steps else 1
+    if last_run["light"] == GREEN:
+        return None
+    failing = [t.get("step") or 0 for t in last_run["tests"] if t.get("outcome") != "passed"]
+    if failing:
+        return min(failing)
+    return kata.steps[0].number if kata.steps else 1
+
+
+def steps_passed(kata: Kata, last_run: dict | None) -> int:
+    """How many of the kata's steps had every test pass in the last run."""
+    if last_run is None:
+        return 0
+    steps = {s.number for s in kata.steps} or {t.get("step") for t in last_run["tests"]}
+    failing = {t.get("step") for t in last_run["tests"] if t.get("outcome") != "passed"}
+    seen = {t.get("step") for t in last_run["tests"]}
+    return len([s for s in steps if s in seen and s not in failing])

@@ -1,0 +1,25 @@
+"""`tddkit reset`: put a kata's stub (or its shipped tests) back, keeping a backup of what was there."""
+
+from __future__ import annotations
+
+from tddkit import content, messages
+from tddkit.catalogue import Kata
+
+
+def restore_stub(ws, kata: Kata) -> str:
+    backup = ws.backup(kata, list(kata.files))
+    content.install(kata, content.STUB, ws.root)
+    if backup is None:
+        return messages.RESET_NOTHING_TO_KEEP.format(kata.id)
+    return messages.RESET_DONE.format(kata.id, backup.relative_to(ws.root))
+
+
+def restore_tests(ws, kata: Kata) -> str:
+    changed = ws.changed_shipped_files(kata)
+    if not changed:
+        return messages.RESET_TESTS_CLEAN.format(kata.id)
+    backup = ws.backup(kata, changed)
+    for rel in changed:
+        content.copy_path(content.root() / rel, ws.root / rel)
+    where = backup.relative_to(ws.root) if backup else "(nothing to keep: the files had been deleted)"
+    return messages.RESET_TESTS_DONE.format(kata.id, where)

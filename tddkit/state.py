@@ -1,0 +1,160 @@
+"""The workspace's state store: runs, hints shown, unlocks, lessons seen, cached test lists.
+
+SQLite (stdlib) in WAL mode: every change is one transaction, so two tddkit processes at once
+and a kill -9 in the middle of a write leave either the old state or the new, never a torn one.
+A file that is not a readable database is moved aside (never deleted) and a fresh one started.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import sys
+import time
+from contextlib import closing
+from pathlib import Path
+
+from tddkit import messages
+from tddkit.errors import StateError
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY,
+    at REAL NOT NULL,
+    kata TEXT NOT NULL,
+    light TEXT NOT NULL,
+    passed INTEGER NOT NULL,
+    total INTEGER NOT NULL,
+    reason TEXT,
+    tests TEXT NOT NULL DEFAULT '[]'
+);
+CREATE INDEX IF NOT EXISTS runs_by_kata ON runs (kata, id);
+CREATE TABLE IF NOT EXISTS hints (
+    kata TEXT NOT NULL, step INTEGER NOT NULL, shown INTEGER NOT NULL,
+    PRIMARY KEY (kata, step)
+);
+CREATE TABLE IF NOT EXISTS unlocks (kata TEXT PRIMARY KEY, at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS lessons_seen (kata TEXT PRIMARY KEY, at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS expected (
+    kata TEXT PRIMARY KEY, digest TEXT NOT NULL, tests TEXT NOT NULL
+);
+"""
+
+
+class State:
+    """One open state store. Use as a context manager, or call close()."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._db = self._open()
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=15, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=FULL")
+        db.executescript(SCHEMA)
+        return db
+
+    def _open(self) -> sqlite3.Connection:
+        try:
+            return self._connect()
+        except sqlite3.DatabaseError as err:
+            if isinstance(err, sqlite3.OperationalError) and not _is_corruption(err):
+                raise StateError(messages.STATE_LOCKED.format(self.path, err)) from None
+            aside = self.path.with_name(f"{self.path.name}.unreadable-{time.strftime('%Y%m%d-%H%M%S')}")
+            for suffix in ("", "-wal", "-shm"):
+                part = Path(str(self.path) + suffix)
+                if part.exists():
+                    part.rename(Path(str(aside) + suffix))
+            print("tddkit: " + messages.STATE_UNREADABLE.format(self.path, err, aside), file=sys.stderr)
+            return self._connect()
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> State:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _write(self, sql: str, params: tuple = ()) -> None:
+        try:
+            with self._db:
+                self._db.execute("BEGIN IMMEDIATE")
+                self._db.execute(sql, params)
+        except sqlite3.OperationalError as err:
+            raise StateError(messages.STATE_LOCKED.format(self.path, err)) from None
+
+    def _rows(self, sql: str, params: tuple = ()) -> list[tuple]:
+        with closing(self._db.execute(sql, params)) as cur:
+            return cur.fetchall()
+
+    # -- runs -------------------------------------------------------------------------
+
+    def record_run(self, kata: str, light: str, passed: int, total: int, reason: str | None, tests: list[dict]) -> None:
+        self._write(
+            "INSERT INTO runs (at, kata, light, passed, total, reason, tests) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (time.time(), kata, light, passed, total, reason, json.dumps(tests)),
+        )
+
+    def last_run(self, kata: str) -> dict | None:
+        rows = self._rows(
+            "SELECT at, kata, light, passed, total, reason, tests FROM runs WHERE kata = ? ORDER BY id DESC LIMIT 1",
+            (kata,),
+        )
+        return _run_row(rows[0]) if rows else None
+
+    def history(self, kata: str | None = None) -> list[dict]:
+        sql = "SELECT at, kata, light, passed, total, reason, '[]' FROM runs"
+        rows = self._rows(sql + (" WHERE kata = ?" if kata else "") + " ORDER BY id", (kata,) if kata else ())
+        return [_run_row(r) for r in rows]
+
+    # -- hints, unlocks, lessons ------------------------------------------------------------
+
+    def hints_shown(self, kata: str, step: int) -> int:
+        rows = self._rows("SELECT shown FROM hints WHERE kata = ? AND step = ?", (kata, step))
+        return rows[0][0] if rows else 0
+
+    def set_hints_shown(self, kata: str, step: int, shown: int) -> None:
+        self._write(
+            "INSERT INTO hints (kata, step, shown) VALUES (?, ?, ?) "
+            "ON CONFLICT (kata, step) DO UPDATE SET shown = excluded.shown",
+            (kata, step, shown),
+        )
+
+    def unlocked(self) -> set[str]:
+        return {r[0] for r in self._rows("SELECT kata FROM unlocks")}
+
+    def unlock(self, kata: str) -> None:
+        self._write("INSERT OR IGNORE INTO unlocks (kata, at) VALUES (?, ?)", (kata, time.time()))
+
+    def lesson_seen(self, kata: str) -> bool:
+        return bool(self._rows("SELECT 1 FROM lessons_seen WHERE kata = ?", (kata,)))
+
+    def see_lesson(self, kata: str) -> None:
+        self._write("INSERT OR IGNORE INTO lessons_seen (kata, at) VALUES (?, ?)", (kata, time.time()))
+
+    # -- cached list of expected tests ------------------------------------------------------
+
+    def expected(self, kata: str, digest: str) -> list[dict] | None:
+        rows = self._rows("SELECT tests FROM expected WHERE kata = ? AND digest = ?", (kata, digest))
+        return json.loads(rows[0][0]) if rows else None
+
+    def set_expected(self, kata: str, digest: str, tests: list[dict]) -> None:
+        self._write(
+            "INSERT INTO expected (kata, digest, tests) VALUES (?, ?, ?) "
+            "ON CONFLICT (kata) DO UPDATE SET digest = excluded.digest, tests = excluded.tests",
+            (kata, digest, json.dumps(tests)),
+        )
+
+
+def _is_corruption(err: sqlite3.Error) -> bool:
+    text = str(err).lower()
+    return "not a database" in text or "malformed" in text or "corrupt" in text
+
+
+def _run_row(row: tuple) -> dict:
+    at, kata, light, passed, total, reason, tests = row
+    return {"at": at, "kata": kata, "light": light, "passed": passed, "total": total,
+            "reason": reason, "tests": json.loads(tests)}

@@ -1,0 +1,133 @@
+"""`tddkit verify`: the author's proof that each kata meets the quality bars.
+
+For every kata, in scratch workspaces and with Hypothesis derandomized:
+  - every expected test carries a step marker, and the steps match the catalogue;
+  - red first: every test fails against the stub (a test that passes there teaches nothing);
+  - green on the reference solution;
+  - every mutant is rejected by at least one test, including each test it names in caught_by.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tddkit import content, light, messages, runner
+from tddkit.catalogue import Kata
+from tddkit.expected import CollectionFailed, collect, scratch_workspace
+
+WORKERS = 2
+
+
+@dataclass
+class KataReport:
+    kata: Kata
+    seconds: float = 0.0
+    problems: list[str] = field(default_factory=list)
+    stub: str = ""
+    reference: str = ""
+    mutants: str = ""
+    caught: dict[str, list[str]] = field(default_factory=dict)  # mutant -> tests that failed
+
+
+def run_version(kata: Kata, version: str, expected: list[dict]) -> light.Verdict:
+    with tempfile.TemporaryDirectory(prefix=f"tddkit-verify-{kata.id}-") as tmp:
+        ws = scratch_workspace(kata, version, Path(tmp))
+        raw = runner.run_tests(ws, list(kata.tests), kata.timeout, derandomize=True)
+    return light.decide(kata.id, expected, raw)
+
+
+def check_steps(kata: Kata, expected: list[dict]) -> list[str]:
+    problems = [f"{t['id']} has no @pytest.mark.step(N) marker" for t in expected if not isinstance(t.get("step"), int)]
+    used = {t["step"] for t in expected if isinstance(t.get("step"), int)}
+    listed = {s.number for s in kata.steps}
+    for n in sorted(used - listed):
+        problems.append(f"tests use step {n}, but the catalogue has no [[kata.steps]] entry for it")
+    for n in sorted(listed - used):
+        problems.append(f"catalogue step {n} has no test")
+    return problems
+
+
+def check_stub(verdict: light.Verdict) -> list[str]:
+    if verdict.light == light.AMBER:
+        return [f"stub: the tests could not run against the stub ({verdict.reason})"]
+    return [f"stub: {t.id} does not fail against the stub ({t.outcome})" for t in verdict.tests if t.outcome != "failed"]
+
+
+def check_reference(verdict: light.Verdict) -> list[str]:
+    if verdict.light == light.GREEN:
+        return []
+    if verdict.light == light.AMBER:
+        return [f"reference: AMBER ({verdict.reason})"]
+    return [f"reference: {t.id} {t.outcome}: {t.message.splitlines()[0] if t.message else ''}"
+            for t in verdict.tests if not t.passed]
+
+
+def check_mutant(kata: Kata, name: str, verdict: light.Verdict) -> tuple[list[str], list[str]]:
+    failed = [t.name for t in verdict.tests if not t.passed]
+    if verdict.light == light.GREEN:
+        return [], [f"mutant {name}: every test passes, so the tests do not reject this mistake"]
+    mutant = next(m for m in kata.mutants if m.name == name)
+    problems = [f"mutant {name}: {test} was named in caught_by but did not fail"
+                for test in mutant.caught_by if test not in failed]
+    if not mutant.caught_by:
+        problems.append(f"mutant {name}: caught_by names no test")
+    return sorted(set(failed)), problems
+
+
+def verify_kata(kata: Kata, pool: ThreadPoolExecutor) -> KataReport:
+    report = KataReport(kata)
+    started = time.monotonic()
+    try:
+        expected = collect(kata)
+    except CollectionFailed as err:
+        report.problems.append(str(err))
+        report.seconds = time.monotonic() - started
+        return report
+    report.problems += check_steps(kata, expected)
+    missing = [m.name for m in kata.mutants if not content.mutant_exists(kata, m.name)]
+    report.problems += [f"mutant {name}: no folder mutants/{kata.id}/{name}/" for name in missing]
+    versions = [content.STUB, content.REFERENCE] + [m.name for m in kata.mutants if m.name not in missing]
+    verdicts = dict(zip(versions, pool.map(lambda v: run_version(kata, v, expected), versions)))
+
+    stub, reference = verdicts.pop(content.STUB), verdicts.pop(content.REFERENCE)
+    report.problems += check_stub(stub)
+    report.problems += check_reference(reference)
+    red = sum(t.outcome == "failed" for t in stub.tests)
+    report.stub = f"{red}/{stub.total} red"
+    report.reference = f"{reference.passed}/{reference.total} {reference.light}"
+    for name, verdict in verdicts.items():
+        failed, problems = check_mutant(kata, name, verdict)
+        report.caught[name] = failed
+        report.problems += problems
+    report.mutants = f"{sum(bool(f) for f in report.caught.values())}/{len(kata.mutants)} caught"
+    if len(kata.mutants) == 0:
+        report.problems.append("the kata ships no mutants")
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def verify(katas: list[Kata], out=print) -> int:
+    """Check every kata, print a table; 0 when all is well, 1 on any problem."""
+    reports = []
+    out(messages.VERIFY_HEADER)
+    with ThreadPoolExecutor(WORKERS) as pool:
+        for kata in katas:
+            report = verify_kata(kata, pool)
+            reports.append(report)
+            out(messages.VERIFY_ROW.format(kata=kata.id, stub=report.stub, reference=report.reference,
+                                           mutants=report.mutants, seconds=report.seconds))
+            for name, failed in report.caught.items():
+                by = ", ".join(failed[:3]) + (f" (+{len(failed) - 3} more)" if len(failed) > 3 else "") if failed else "NOTHING"
+                out(messages.VERIFY_MUTANT.format(name=name, by=by))
+    problems = [f"{r.kata.id}: {p}" for r in reports for p in r.problems]
+    if problems:
+        out(messages.VERIFY_FAILED.format(len(problems)))
+        for p in problems:
+            out("  " + p)
+        return 1
+    out(messages.VERIFY_OK)
+    return 0

@@ -1,0 +1,154 @@
+"""The learner's workspace: making one, finding it, and guarding the learner's files.
+
+A workspace is an ordinary pytest project (pytest.ini, katas/, tests/, solutions/) with a
+`.tddkit/` folder for the kit's state. The kit's own source repository is not a workspace.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from tddkit import catalogue, content, messages
+from tddkit.catalogue import Kata
+from tddkit.errors import NotAWorkspace, UsageError
+
+STATE_DIR = ".tddkit"
+MARKER = "workspace.toml"
+STATE_FILE = "state.db"
+
+PYTEST_INI = """\
+# A tddkit workspace is an ordinary pytest project: `pytest` runs every kata here,
+# `pytest tests/test_sincostan.py` one of them, and `ptw` re-runs them on every save.
+[pytest]
+testpaths = tests
+pythonpath = .
+addopts = -p no:cacheprovider
+markers =
+    step(n): the kata step this test belongs to
+
+[pytest-watch]
+ext = .py
+ignore = .tddkit solutions .hypothesis
+"""
+
+LEARNER_README = """\
+# My tddkit katas
+
+Each kata teaches one idea. Its tests are already written, and they fail: your job is to make
+them pass, one step at a time, in `katas/`.
+
+    tddkit next            the next kata and step: the lesson, the failing test, where to edit
+    tddkit watch           re-run on every save: RED / AMBER / GREEN
+    tddkit hint            one more hint for the current step
+    tddkit run KATA        run one kata's tests once
+    tddkit status          every kata: steps passed, light, unlocked
+    tddkit solution KATA   the reference solution, once your code is GREEN
+    tddkit reset KATA      start a kata again (your version is kept in .tddkit/backups/)
+
+The lights: GREEN every test passed; RED the tests ran and at least one failed;
+AMBER the tests could not run (a syntax error, an import error, a timeout, a crash).
+
+Leave the files in `tests/` as they are: the solution only unlocks with the tests as shipped.
+Plain `pytest` and `ptw` work here too.
+"""
+
+GITIGNORE = """\
+__pycache__/
+.hypothesis/
+.coverage
+htmlcov/
+.tddkit/*.db-*
+"""
+
+
+class Workspace:
+    def __init__(self, root: Path):
+        self.root = root
+
+    @property
+    def state_path(self) -> Path:
+        return self.root / STATE_DIR / STATE_FILE
+
+    def open_state(self):
+        from tddkit.state import State
+
+        return State(self.state_path)
+
+    def changed_shipped_files(self, kata: Kata) -> list[str]:
+        """The kata's tests and given files that differ from the kit's (the tamper check)."""
+        return [
+            rel for rel in kata.shipped
+            if content.file_digest(self.root / rel) != content.shipped_digest(rel)
+        ]
+
+    def backup(self, kata: Kata, paths: list[str]) -> Path | None:
+        """Copy paths (those that exist) to a new folder under .tddkit/backups/; return it."""
+        existing = [p for p in paths if (self.root / p).exists()]
+        if not existing:
+            return None
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        folder = self.root / STATE_DIR / "backups" / f"{kata.id}-{stamp}"
+        n = 1
+        while folder.exists():
+            n += 1
+            folder = folder.with_name(f"{kata.id}-{stamp}-{n}")
+        for rel in existing:
+            content.copy_path(self.root / rel, folder / rel)
+        return folder
+
+
+def find(start: Path | None = None) -> Workspace:
+    """The workspace holding `start` (default: the current folder), or a helpful error."""
+    start = (start or Path.cwd()).resolve()
+    for folder in (start, *start.parents):
+        if (folder / STATE_DIR / MARKER).is_file():
+            return Workspace(folder)
+    raise NotAWorkspace(messages.NOT_A_WORKSPACE.format(start))
+
+
+def planned_files() -> list[str]:
+    """Every path `init` writes, relative to the new workspace."""
+    paths = ["pytest.ini", "README.md", ".gitignore", "katas/__init__.py", "solutions", STATE_DIR]
+    for kata in catalogue.load():
+        paths += [*kata.files, *kata.shipped]
+    return paths
+
+
+def init(target: Path) -> Workspace:
+    """Make a new workspace at target; refuse, changing nothing, if anything would be overwritten."""
+    if target.exists() and not target.is_dir():
+        raise UsageError(messages.INIT_NOT_A_FOLDER.format(target))
+    if (target / STATE_DIR / MARKER).exists():
+        raise UsageError(messages.ALREADY_A_WORKSPACE.format(target))
+    clashes = [p for p in planned_files() if (target / p).exists()]
+    if clashes:
+        raise UsageError(messages.INIT_WOULD_OVERWRITE.format(target, ", ".join(sorted(set(clashes))[:5])))
+    write_skeleton(target)
+    ws = Workspace(target.resolve())
+    for kata in catalogue.load():
+        content.install(kata, content.STUB, target)
+        for rel in kata.shipped:
+            content.copy_path(content.root() / rel, target / rel)
+    with ws.open_state():
+        pass
+    (target / STATE_DIR / MARKER).write_text(f'kit_version = "{_kit_version()}"\n')
+    return ws
+
+
+def write_skeleton(target: Path) -> None:
+    """The parts of a workspace that are not kata files: config, readme, empty folders."""
+    (target / STATE_DIR).mkdir(parents=True, exist_ok=True)
+    (target / "katas").mkdir(exist_ok=True)
+    (target / "solutions").mkdir(exist_ok=True)
+    (target / "tests").mkdir(exist_ok=True)
+    (target / "katas" / "__init__.py").write_text("")
+    (target / "pytest.ini").write_text(PYTEST_INI)
+    (target / "README.md").write_text(LEARNER_README)
+    (target / ".gitignore").write_text(GITIGNORE)
+
+
+def _kit_version() -> str:
+    from tddkit import __version__
+
+    return __version__
