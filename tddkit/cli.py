@@ -171,7 +171,7 @@ def show_outcome(ws, kata, outcome, with_source: bool = False) -> None:
         print()
         print(messages.EDIT_HERE.format(", ".join(kata.files), kata.id))
     for path in outcome.newly_unlocked[:1]:
-        print(messages.UNLOCKED_NOW.format(path.parent.relative_to(ws.root) / "", kata.id))
+        print(messages.UNLOCKED_NOW.format(path.relative_to(ws.root), kata.id))
     if outcome.tampered:
         print(messages.TAMPERED_NO_UNLOCK)
     if outcome.not_recorded:

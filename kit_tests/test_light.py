@@ -1,0 +1,83 @@
+"""The light decision, case by case, from the records a test process can leave behind."""
+
+from __future__ import annotations
+
+import signal
+
+from tddkit import light
+from tddkit.runner import RawRun
+
+EXPECTED = [{"id": "tests/test_k.py::test_a", "step": 1}, {"id": "tests/test_k.py::test_b", "step": 2}]
+
+
+def records(*outcomes, finished=True, started=()):
+    recs = [{"kind": "start", "id": e["id"]} for e in EXPECTED[: len(outcomes)]]
+    recs += [{"kind": "start", "id": s} for s in started]
+    recs += [{"kind": "test", "id": e["id"], "outcome": o, "message": f"{o}!"} for e, o in zip(EXPECTED, outcomes)]
+    if finished:
+        recs.append({"kind": "finish", "exitstatus": 0})
+    return recs
+
+
+def decide(recs, returncode=0, **kw):
+    return light.decide("k", EXPECTED, RawRun(records=recs, returncode=returncode, **kw))
+
+
+def test_green_needs_every_expected_test_passed():
+    v = decide(records("passed", "passed"))
+    assert (v.light, v.passed, v.total, v.reason) == ("green", 2, 2, None)
+
+
+def test_one_failure_is_red_and_the_first_failure_is_in_step_order():
+    v = decide(records("passed", "failed"))
+    assert v.light == "red" and v.passed == 1 and v.first_failure.id.endswith("test_b")
+    v = decide(records("failed", "failed"))
+    assert v.first_failure.step == 1
+
+
+def test_skipped_xfailed_and_xpassed_are_not_passes():
+    for outcome in ("skipped", "xfailed", "xpassed", "error"):
+        v = decide(records("passed", outcome))
+        assert v.light == "red", outcome
+
+
+def test_a_missing_expected_test_is_amber_even_with_exit_status_0():
+    v = decide(records("passed"), returncode=0)
+    assert v.light == "amber" and "did not run" in v.reason and "test_b" in v.reason
+
+
+def test_no_finish_record_is_amber_naming_the_running_test():
+    v = decide(records("passed", finished=False, started=["tests/test_k.py::test_b"]), returncode=0)
+    assert v.light == "amber" and "exited (status 0)" in v.reason and "test_b" in v.reason
+
+
+def test_a_signal_is_reported_by_name():
+    v = decide(records(finished=False), returncode=-signal.SIGSEGV)
+    assert v.light == "amber" and "SIGSEGV" in v.reason
+
+
+def test_a_timeout_is_amber_with_the_limit():
+    v = decide(records("passed", "passed"), returncode=-9, timed_out=True, timeout=10.0)
+    assert v.light == "amber" and v.reason.startswith("timed out after 10 s")
+
+
+def test_collection_errors_are_amber_with_file_and_line():
+    err = {"kind": "collect_error", "where": "tests/test_k.py",
+           "message": 'E     File "/ws/katas/k.py", line 3\nE       def f(:\nE   SyntaxError: invalid syntax'}
+    v = decide([err, {"kind": "finish", "exitstatus": 2}], returncode=2)
+    assert v.light == "amber" and "/ws/katas/k.py:3" in v.reason and "SyntaxError" in v.reason
+
+
+def test_changed_tests_are_amber_even_when_everything_passed():
+    v = light.decide("k", EXPECTED, RawRun(records=records("passed", "passed")), tampered=["tests/test_k.py"])
+    assert v.light == "amber" and "tests/test_k.py" in v.reason
+
+
+def test_memory_errors_are_amber():
+    recs = records("passed", "failed")
+    recs[-2]["message"] = "MemoryError"
+    assert decide(recs).reason == "ran out of memory"
+
+
+def test_no_expected_tests_is_never_green():
+    assert light.decide("k", [], RawRun(records=[{"kind": "finish", "exitstatus": 5}])).light == "amber"

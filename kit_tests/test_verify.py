@@ -1,0 +1,52 @@
+"""`tddkit verify` for every kata (the quality bars, in CI), and its checks catching defects."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import REPO, tddkit
+
+from tddkit import catalogue, light, verify
+from tddkit.catalogue import Kata, Mutant, Step
+
+
+@pytest.mark.parametrize("kata", catalogue.ids())
+def test_kata_meets_the_quality_bars(kata):
+    done = tddkit("verify", kata, cwd=REPO, timeout=600)
+    print(done.stdout)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "red" in done.stdout and "green" in done.stdout
+
+
+def verdict(*outcomes, light_="red"):
+    tests = [light.TestResult(id=f"tests/test_k.py::test_{i}", step=1, outcome=o) for i, o in enumerate(outcomes)]
+    return light.Verdict("k", light_, sum(t.passed for t in tests), len(tests), None, tests)
+
+
+KATA = Kata(id="k", title="", files=("katas/k.py",), tests=("tests/test_k.py",), given=(), timeout=5, lesson="",
+            steps=(Step(1, "one", ()),), mutants=(Mutant("m", "a mistake", ("test_1",)),))
+
+
+def test_a_test_that_passes_on_the_stub_is_a_defect():
+    assert verify.check_stub(verdict("failed", "passed")) == [
+        "stub: tests/test_k.py::test_1 does not fail against the stub (passed)"]
+    assert verify.check_stub(verdict("failed", "failed")) == []
+
+
+def test_a_reference_that_is_not_green_is_a_defect():
+    assert verify.check_reference(verdict("passed", "failed"))
+    assert verify.check_reference(verdict("passed", "passed", light_="green")) == []
+
+
+def test_a_mutant_must_fail_the_tests_it_names():
+    caught, problems = verify.check_mutant(KATA, "m", verdict("failed", "passed"))
+    assert caught == ["test_0"] and problems == ["mutant m: test_1 was named in caught_by but did not fail"]
+    caught, problems = verify.check_mutant(KATA, "m", verdict("passed", "passed", light_="green"))
+    assert problems and "do not reject" in problems[0]
+    assert verify.check_mutant(KATA, "m", verdict("passed", "failed")) == (["test_1"], [])
+
+
+def test_steps_must_match_the_catalogue():
+    expected = [{"id": "a", "step": 1}, {"id": "b", "step": 2}, {"id": "c", "step": None}]
+    problems = verify.check_steps(KATA, expected)
+    assert any("c has no @pytest.mark.step" in p for p in problems)
+    assert any("step 2" in p for p in problems)
