@@ -23,6 +23,9 @@ MESSAGE_LIMIT = 4 * 1024
 DETAILS_LIMIT = 16 * 1024
 OUTPUT_LIMIT = 64 * 1024
 
+# The plugin runs in the test process and imports nothing of tddkit's but itself.
+CUT_NOTE = "\n... [{} more characters cut]"
+
 # Outcomes as the runner understands them; only "passed" counts towards GREEN.
 PASSED, FAILED, ERROR, SKIPPED, XFAILED, XPASSED = "passed", "failed", "error", "skipped", "xfailed", "xpassed"
 
@@ -30,7 +33,7 @@ PASSED, FAILED, ERROR, SKIPPED, XFAILED, XPASSED = "passed", "failed", "error", 
 def truncate(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
-    return text[:limit] + f"\n... [{len(text) - limit} more characters cut]"
+    return text[:limit] + CUT_NOTE.format(len(text) - limit)
 
 
 def _crash_message(report) -> str:

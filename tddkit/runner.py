@@ -18,8 +18,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tddkit import child
-from tddkit.plugin import OUTPUT_LIMIT, truncate
+from tddkit import child, messages
+from tddkit.plugin import OUTPUT_LIMIT
 
 PYTEST_ARGS = ["-q", "-p", "no:cacheprovider", "--no-header", "-o", "console_output_style=classic"]
 
@@ -102,6 +102,9 @@ def run_tests(
         raw.duration = time.monotonic() - started
         report.seek(0)
         raw.records = parse_records(report.read(), token)
+        size = output.seek(0, os.SEEK_END)
         output.seek(0)
-        raw.output = truncate(output.read(OUTPUT_LIMIT + 1).decode("utf-8", "replace"), OUTPUT_LIMIT)
+        raw.output = output.read(OUTPUT_LIMIT).decode("utf-8", "replace")
+        if size > OUTPUT_LIMIT:
+            raw.output += messages.OUTPUT_CUT.format(size - OUTPUT_LIMIT)
     return raw
