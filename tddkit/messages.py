@@ -33,6 +33,7 @@ EXITED_EARLY = "the test process exited (status {}) {}, before every test had re
 OUT_OF_MEMORY = "ran out of memory"
 MISSING_TESTS = "{} expected test(s) did not run (deselected, skipped by configuration or removed?): {}"
 NO_TESTS = "the kata has no tests to run"
+TEXT_CUT = "\n... [{} more characters cut]"
 OUTPUT_CUT = "\n... [{} more bytes of output cut]"
 
 # -- run / next ---------------------------------------------------------------------------

@@ -19,12 +19,11 @@ from __future__ import annotations
 import json
 import os
 
+from tddkit.messages import TEXT_CUT
+
 MESSAGE_LIMIT = 4 * 1024
 DETAILS_LIMIT = 16 * 1024
 OUTPUT_LIMIT = 64 * 1024
-
-# The plugin runs in the test process and imports nothing of tddkit's but itself.
-CUT_NOTE = "\n... [{} more characters cut]"
 
 # Outcomes as the runner understands them; only "passed" counts towards GREEN.
 PASSED, FAILED, ERROR, SKIPPED, XFAILED, XPASSED = "passed", "failed", "error", "skipped", "xfailed", "xpassed"
@@ -33,7 +32,7 @@ PASSED, FAILED, ERROR, SKIPPED, XFAILED, XPASSED = "passed", "failed", "error", 
 def truncate(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
-    return text[:limit] + CUT_NOTE.format(len(text) - limit)
+    return text[:limit] + TEXT_CUT.format(len(text) - limit)
 
 
 def _crash_message(report) -> str:
