@@ -60,7 +60,7 @@ def run_script(code: str, cwd: Path = ROOT) -> dict:
     marker = "\n@@OUT@@"
     if proc.returncode != 0 or marker not in proc.stdout:
         pytest.fail(
-            "a fresh Python could not run the check (is katas/greetings/ a package yet?):\n"
+            "running the check in a fresh Python failed with:\n"
             + (proc.stderr.strip().splitlines() or ["(no error output)"])[-1]
         )
     printed, _, payload = proc.stdout.rpartition(marker)

@@ -1,0 +1,1 @@
+"""Language plugins: every module here with a class Greeter is a language."""

@@ -1,0 +1,3 @@
+class Greeter:
+    def greet(self, name):
+        return f"Bonjour, {name} !"
