@@ -1,0 +1,476 @@
+"""Tests of the transport kata, step by step.  Read them: they are the specification.
+
+Each test runs your Sender and Receiver through katas/netsim (virtual time,
+seeded faults; step 10 uses real UDP on 127.0.0.1).  When a test fails, its
+message shows what went wrong and the channel's timeline: the last events (who
+sent what, what the channel did to it, timer firings) before the failure.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import math
+import random
+import time
+import traceback
+import zlib
+from dataclasses import dataclass, field
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from katas.netsim import WIRE_OVERHEAD, Link, SimulationLimit, Simulator, UdpNetwork
+from katas.transport import Receiver, Sender, TransferFailed
+
+SEEDS = st.integers(min_value=0, max_value=2**32 - 1)
+FEW = settings(deadline=None, max_examples=12)
+
+
+# ---------------------------------------------------------------------------
+# Running a transfer and explaining what happened
+# ---------------------------------------------------------------------------
+
+@dataclass
+class Transfer:
+    data: bytes
+    net: object = None
+    sender: object = None
+    receiver: object = None
+    received: bytearray = field(default_factory=bytearray)
+    outcome: str = ""                 # "done", "idle", "limit" or "error"
+    error: BaseException | None = None
+    first_wrong: str = ""             # the timeline when the first wrong byte was handed up
+    last_delivery: float = 0.0        # when the receiver last handed bytes up
+    delivered_after_done: bool = False
+
+    def story(self, last: int = 20) -> str:
+        """What the learner sees under a failed assertion."""
+        lines = [f"the run ended: {self.outcome}"]
+        if self.error is not None:
+            tb = "".join(traceback.format_exception(self.error)[-3:]).rstrip()
+            lines.append(f"your code raised {type(self.error).__name__}: {self.error}\n{tb}")
+        if self.net is not None:
+            f, b = self.net.stats.forward, self.net.stats.backward
+            lines.append(f"sender -> receiver: {f}")
+            lines.append(f"receiver -> sender: {b}")
+        if self.first_wrong:
+            lines.append("timeline up to the first wrong byte handed up:\n" + self.first_wrong)
+        if self.net is not None:
+            lines.append(f"timeline, last {last} events:\n{self.net.timeline(last)}")
+        return "\n".join(lines)
+
+
+def rto(link: Link, window: int) -> float:
+    """A retransmission timeout comfortably above the worst round trip."""
+    worst_one_way = (link.delay + link.jitter + link.reorder_delay
+                     + (window + 1) * link.serialisation(link.max_packet))
+    return max(0.005, 3 * worst_one_way)
+
+
+def transfer(data: bytes, link: Link | None = None, backward: Link | None = None, *,
+             seed=0, window=8, seq_bits=16, timeout=None, max_timeouts=50, key=None,
+             receiver_key="same", tamper=None, max_time=600.0, max_events=300_000,
+             udp=False, max_seconds=20.0) -> Transfer:
+    link = link or Link()
+    t = Transfer(data)
+    if udp:
+        t.net = UdpNetwork(link, backward, seed=seed, tamper=tamper)
+    else:
+        t.net = Simulator(link, backward, seed=seed, tamper=tamper)
+
+    def deliver(chunk):
+        chunk = bytes(chunk)
+        start = len(t.received)
+        t.received += chunk
+        t.last_delivery = t.net.now
+        if getattr(t.receiver, "done", False) is True:
+            t.delivered_after_done = True
+        t.net.record("app", "handed up", note=f"{len(chunk)} B at offset {start}")
+        if not t.first_wrong and chunk != data[start:start + len(chunk)]:
+            t.net.record("app", "WRONG", note=f"these bytes differ from what was sent")
+            t.first_wrong = t.net.timeline(20)
+
+    timeout = rto(link, window) if timeout is None else timeout
+    try:
+        t.sender = Sender(t.net.sender_port, data, window=window, seq_bits=seq_bits,
+                          timeout=timeout, max_timeouts=max_timeouts, key=key)
+        t.receiver = Receiver(t.net.receiver_port, deliver, window=window, seq_bits=seq_bits,
+                              key=key if receiver_key == "same" else receiver_key)
+        if udp:
+            t.outcome = t.net.run(t.sender, t.receiver, max_seconds=max_seconds,
+                                  max_events=max_events)
+        else:
+            t.outcome = t.net.run(t.sender, t.receiver, max_time=max_time,
+                                  max_events=max_events)
+    except SimulationLimit as e:
+        t.outcome, t.error = "limit", e
+    except Exception as e:            # the learner's code raised: show it with the timeline
+        t.outcome, t.error = "error", e
+    finally:
+        if udp:
+            t.net.close()
+    return t
+
+
+def stream_problem(sent: bytes, got: bytes) -> str:
+    """'' if the streams are equal; else what is wrong with `got`, in the lesson's words."""
+    if got == sent:
+        return ""
+    if len(got) > len(sent) and len(set(got)) > 1:
+        return (f"the receiver handed up {len(got)} bytes but {len(sent)} were sent: "
+                f"some data was delivered more than once (exactly-once broken)")
+    at = next((i for i, (a, b) in enumerate(zip(sent, got)) if a != b), min(len(sent), len(got)))
+    if len(got) < len(sent) and at == len(got):
+        return (f"the receiver handed up only {len(got)} of {len(sent)} bytes "
+                f"(the stream stops early)")
+    if sorted(got) == sorted(sent):
+        how = "the same bytes in the wrong order (in-order delivery broken)"
+    elif len(got) == len(sent):
+        how = "the right number of bytes, but different ones (corrupted or misplaced data)"
+    else:
+        how = f"{len(got)} bytes instead of {len(sent)}"
+    return (f"the receiver handed up {how}; first difference at byte {at}: sent "
+            f"{sent[at:at + 8].hex(' ')!r}, handed up {got[at:at + 8].hex(' ')!r}")
+
+
+def assert_stream(t: Transfer, what: str) -> None:
+    problem = stream_problem(t.data, bytes(t.received))
+    if t.error is not None and not problem:
+        problem = "the stream arrived, but the run did not end cleanly"
+    assert not problem, f"{what}: {problem}\n{t.story()}"
+
+
+def payload(n: int, seed: int = 0) -> bytes:
+    return random.Random(seed).randbytes(n)
+
+
+# ---------------------------------------------------------------------------
+# Step 1: a perfect channel
+# ---------------------------------------------------------------------------
+
+@pytest.mark.step(1)
+def test_perfect_channel_delivers_the_stream():
+    data = payload(5000)
+    t = transfer(data, Link(delay=0.01, max_packet=100))
+    assert_stream(t, "over a perfect channel, 5000 bytes in packets of at most 100 bytes")
+
+
+@pytest.mark.step(1)
+@FEW
+@given(size=st.integers(0, 4000), max_packet=st.integers(48, 600), seed=SEEDS)
+def test_perfect_channel_any_size(size, max_packet, seed):
+    data = payload(size, seed)
+    t = transfer(data, Link(delay=0.005, max_packet=max_packet), seed=seed)
+    assert_stream(t, f"over a perfect channel, {size} bytes, max_packet={max_packet}")
+
+
+# ---------------------------------------------------------------------------
+# Step 2: corruption
+# ---------------------------------------------------------------------------
+
+@pytest.mark.step(2)
+@FEW
+@given(seed=SEEDS, p=st.floats(0.05, 0.3))
+def test_corruption_is_detected_and_recovered(seed, p):
+    link = Link(delay=0.005, max_packet=64, corrupt=p)
+    t = transfer(payload(3000, seed), link, seed=seed)
+    assert_stream(t, f"with {p:.0%} of packets corrupted (both directions)")
+
+
+@pytest.mark.step(2)
+def test_corruption_in_every_other_packet():
+    t = transfer(payload(4000, 2), Link(delay=0.005, max_packet=64, corrupt=0.5), seed=2)
+    assert_stream(t, "with half the packets corrupted (both directions)")
+
+
+# ---------------------------------------------------------------------------
+# Step 3: loss
+# ---------------------------------------------------------------------------
+
+@pytest.mark.step(3)
+@FEW
+@given(seed=SEEDS, p=st.floats(0.05, 0.4), burst=st.sampled_from([0.0, 0.02]))
+def test_loss_is_repaired_by_retransmission(seed, p, burst):
+    link = Link(delay=0.005, jitter=0.001, max_packet=200, loss=p, burst=burst, burst_length=4)
+    t = transfer(payload(6000, seed), link, seed=seed, window=4)
+    assert_stream(t, f"with {p:.0%} loss and bursts={burst} (both directions)")
+
+
+@pytest.mark.step(3)
+def test_dead_channel_gives_up_with_transfer_failed():
+    max_timeouts, window, timeout = 5, 4, 0.1
+    t = transfer(payload(2000), Link(delay=0.005, max_packet=200, loss=1.0), window=window,
+                 timeout=timeout, max_timeouts=max_timeouts, max_time=120.0)
+    if t.outcome == "limit":
+        pytest.fail(f"on a dead channel (100% loss) your sender was still retransmitting after "
+                    f"120 s; with max_timeouts={max_timeouts} and timeout={timeout} it must "
+                    f"raise TransferFailed\n{t.story()}")
+    assert isinstance(t.error, TransferFailed), (
+        f"on a dead channel the sender must raise TransferFailed after {max_timeouts} "
+        f"timeouts in a row\n{t.story()}")
+    assert str(t.error), "TransferFailed needs a message that says why the transfer failed"
+    fires, sent = t.net.stats.timer_fires["sender"], t.net.stats.forward.sent
+    assert fires <= (max_timeouts + 1) * window and sent <= (max_timeouts + 2) * window, (
+        f"with max_timeouts={max_timeouts} and window={window} the sender should give up "
+        f"after about {max_timeouts} timeouts; it had {fires} timer firings and sent {sent} "
+        f"packets\n{t.story()}")
+
+
+# ---------------------------------------------------------------------------
+# Step 4: duplication and premature timeouts
+# ---------------------------------------------------------------------------
+
+@pytest.mark.step(4)
+@FEW
+@given(seed=SEEDS, p=st.floats(0.1, 0.5))
+def test_duplicates_are_delivered_exactly_once(seed, p):
+    link = Link(delay=0.005, max_packet=100, duplicate=p, loss=0.05)
+    t = transfer(payload(5000, seed), link, seed=seed, window=4)
+    assert_stream(t, f"with {p:.0%} of packets duplicated (and 5% lost)")
+
+
+@pytest.mark.step(4)
+@FEW
+@given(seed=SEEDS)
+def test_premature_timeouts_deliver_exactly_once(seed):
+    link = Link(delay=0.01, jitter=0.004, max_packet=100)
+    # The timeout is shorter than the round trip: every packet is sent again needlessly.
+    t = transfer(payload(4000, seed), link, seed=seed, window=4, timeout=0.007)
+    assert_stream(t, "with a timeout shorter than the round trip (copies of every packet)")
+
+
+# ---------------------------------------------------------------------------
+# Step 5: reordering, a finite window and a finite sequence space
+# ---------------------------------------------------------------------------
+
+@pytest.mark.step(5)
+@FEW
+@given(seed=SEEDS, p=st.floats(0.1, 0.5))
+def test_reordered_packets_are_delivered_in_order(seed, p):
+    link = Link(delay=0.005, jitter=0.003, max_packet=100, reorder=p, reorder_delay=0.015)
+    t = transfer(payload(6000, seed), link, seed=seed, window=8)
+    assert_stream(t, f"with {p:.0%} of packets held back (reordered)")
+
+
+@pytest.mark.step(5)
+@settings(deadline=None, max_examples=6)
+@given(seed=SEEDS)
+def test_sequence_numbers_wrap_around(seed):
+    # 6-bit sequence numbers (0..63), window 8, 600 packets: the numbers go round
+    # nine times.  A full packet takes 1 ms on the wire, so no old copy (at most
+    # 12 ms late) can be mistaken for a packet 64 numbers later.
+    link = Link(delay=0.005, jitter=0.002, max_packet=128, bandwidth=(128 + WIRE_OVERHEAD) * 1000,
+                loss=0.1, duplicate=0.1, reorder=0.2, reorder_delay=0.010, corrupt=0.05)
+    t = transfer(payload(600 * 120, seed), link, seed=seed, window=8, seq_bits=6)
+    assert_stream(t, "with 6-bit sequence numbers (they wrap around) and every fault at once")
+
+
+# ---------------------------------------------------------------------------
+# Step 6: throughput
+# ---------------------------------------------------------------------------
+
+THROUGHPUT_FACTOR = 1.5
+PIPE = Link(delay=0.05, max_packet=1000, bandwidth=(1000 + WIRE_OVERHEAD) * 1000)   # 1 ms/packet
+
+
+def throughput_check(window: int):
+    data = payload(300_000)
+    link = PIPE
+    rtt = 2 * link.delay + link.serialisation(link.max_packet) + link.serialisation(0)
+    rate = min(link.bandwidth * link.max_packet / (link.max_packet + WIRE_OVERHEAD),
+               window * link.max_packet / rtt)
+    bound = rtt + len(data) / rate
+    t = transfer(data, link, window=window, timeout=4 * rtt + window * 0.002)
+    assert_stream(t, f"over a long fat pipe with window={window}")
+    took = t.last_delivery
+    print(f"window={window}: your transfer took {took:.3f} s ({len(data) / took / 1000:.0f} kB/s); "
+          f"the bound is {bound:.3f} s ({rate / 1000:.0f} kB/s = min(bandwidth, "
+          f"window x packet / RTT)); allowed: {THROUGHPUT_FACTOR} x bound")
+    assert took <= THROUGHPUT_FACTOR * bound, (
+        f"window={window}, RTT={rtt * 1000:.1f} ms, bandwidth {link.bandwidth / 1000:.0f} kB/s: "
+        f"the data should arrive within {THROUGHPUT_FACTOR} x {bound:.3f} s (the bound "
+        f"min(bandwidth, window x packet / RTT)); yours took {took:.3f} s. Does the sender "
+        f"keep `window` packets in flight, or wait for each ACK (stop-and-wait)?\n{t.story()}")
+
+
+@pytest.mark.step(6)
+def test_window_fills_the_pipe():
+    throughput_check(window=16)        # the window is the bound: 16 packets per round trip
+
+
+@pytest.mark.step(6)
+def test_bandwidth_bound_with_a_big_window():
+    throughput_check(window=200)       # the delay-bandwidth product is ~100 packets
+
+
+@pytest.mark.step(6)
+def test_window_is_never_exceeded():
+    window, link = 4, Link(delay=0.02, max_packet=500)
+    data = payload(100 * 500)
+    t = transfer(data, link, window=window)
+    assert_stream(t, f"with window={window}")
+    # Packet k may leave only once packet k - window is acknowledged: a round trip later.
+    packets = math.ceil(len(data) / link.max_packet)
+    earliest = (packets - 1) // window * 2 * link.delay + link.delay
+    assert t.last_delivery >= earliest * 0.999, (
+        f"with window={window} and a round trip of {2 * link.delay * 1000:.0f} ms, "
+        f"{packets} packets cannot all arrive before {earliest:.3f} s; yours did by "
+        f"{t.last_delivery:.3f} s: the sender had more than `window` packets "
+        f"unacknowledged\n{t.story()}")
+
+
+# ---------------------------------------------------------------------------
+# Step 7: efficiency under loss
+# ---------------------------------------------------------------------------
+
+EFFICIENCY_FACTOR = 1.5
+
+
+@pytest.mark.step(7)
+@pytest.mark.parametrize("p", [0.1, 0.3])
+def test_transmissions_per_packet_near_the_limit(p):
+    link = Link(delay=0.01, max_packet=500, loss=p)
+    data = payload(200 * 500, 7)
+    t = transfer(data, link, Link(delay=0.01, max_packet=500), seed=7, window=8)
+    assert_stream(t, f"with {p:.0%} loss on the way out")
+    packets = math.ceil(len(data) / link.max_packet)
+    per_packet = t.net.stats.forward.sent / packets
+    limit = 1 / (1 - p)
+    print(f"p={p}: {per_packet:.3f} transmissions per packet; the limit 1/(1-p) is "
+          f"{limit:.3f}; allowed: {EFFICIENCY_FACTOR} x limit")
+    assert per_packet <= EFFICIENCY_FACTOR * limit, (
+        f"at loss probability {p}, each packet needs on average 1/(1-p) = {limit:.3f} "
+        f"transmissions; yours sent {per_packet:.3f} per packet (allowed: "
+        f"{EFFICIENCY_FACTOR} x the limit). Retransmit only what was lost, and not before "
+        f"the timeout\n{t.story()}")
+
+
+# ---------------------------------------------------------------------------
+# Step 8: both ends know when it is over
+# ---------------------------------------------------------------------------
+
+@pytest.mark.step(8)
+@FEW
+@given(seed=SEEDS, loss=st.floats(0, 0.3), dup=st.floats(0, 0.3), reorder=st.floats(0, 0.3),
+       size=st.integers(0, 3000))
+def test_both_ends_know_the_transfer_is_over(seed, loss, dup, reorder, size):
+    link = Link(delay=0.005, jitter=0.002, max_packet=100, loss=loss, duplicate=dup,
+                reorder=reorder, reorder_delay=0.01)
+    t = transfer(payload(size, seed), link, seed=seed, window=4)
+    assert_stream(t, "before the end of the stream")
+    assert t.outcome == "done", (
+        f"both ends must become done (receiver: saw the end of the stream; sender: "
+        f"everything acknowledged); the run ended '{t.outcome}' with sender.done="
+        f"{getattr(t.sender, 'done', None)}, receiver.done={getattr(t.receiver, 'done', None)}"
+        f"\n{t.story()}")
+    assert not t.delivered_after_done and t.net.done_at["receiver"] >= t.last_delivery, (
+        f"the receiver said done before it had handed up the whole stream\n{t.story()}")
+    stray = [p.name for p in (t.net.sender_port, t.net.receiver_port) if p.timer_pending]
+    assert not stray, f"done, but a timer is still set at: {', '.join(stray)}\n{t.story()}"
+
+
+@pytest.mark.step(8)
+def test_sender_is_not_done_without_acknowledgements():
+    # ACKs never come back: the data may arrive, but the sender cannot know it did.
+    t = transfer(payload(1000), Link(delay=0.005, max_packet=100),
+                 Link(delay=0.005, max_packet=100, loss=1.0), max_timeouts=4, timeout=0.05,
+                 max_time=120.0)
+    assert getattr(t.sender, "done", None) is False and "sender" not in t.net.done_at, (
+        f"no acknowledgement ever reached the sender, so it cannot be done\n{t.story()}")
+    assert isinstance(t.error, TransferFailed), (
+        f"with no acknowledgements the sender must give up with TransferFailed\n{t.story()}")
+
+
+# ---------------------------------------------------------------------------
+# Step 9: authentication
+# ---------------------------------------------------------------------------
+
+KEY = b"kata shared key!"
+
+
+def tag_ok(packet: bytes, key: bytes | None) -> bool:
+    if key is None:
+        return len(packet) >= 4 and packet[-4:] == zlib.crc32(packet[:-4]).to_bytes(4, "big")
+    return len(packet) >= 32 and hmac.compare_digest(
+        packet[-32:], hmac.new(key, packet[:-32], hashlib.sha256).digest())
+
+
+@pytest.mark.step(9)
+@pytest.mark.parametrize("key", [None, KEY], ids=["crc32", "hmac"])
+def test_every_packet_ends_with_its_tag(key):
+    seen = []
+    t = transfer(payload(3000), Link(delay=0.005, max_packet=200, loss=0.1), key=key,
+                 tamper=lambda direction, packet, rng: seen.append((direction, packet)) or packet)
+    assert_stream(t, "with a tag on every packet")
+    bad = [(d, p) for d, p in seen if not tag_ok(p, key)]
+    want = ("CRC-32 (4 bytes, big-endian) of the rest" if key is None
+            else "HMAC-SHA256 (32 bytes) of the rest, under the shared key")
+    assert seen and not bad, (
+        f"every packet must end with its tag: the {want}; {len(bad)} of {len(seen)} did not, "
+        f"e.g. a {bad[0][0] if bad else ''} packet {bad[0][1][:40].hex(' ') if bad else ''}"
+        f"\n{t.story()}")
+
+
+def attacker(key_guess: bytes):
+    """Flips bits in a packet's body and fixes the tag, as CRC-32 or as HMAC under a guess."""
+    def tamper(direction, packet, rng):
+        if rng.random() >= 0.3:
+            return packet
+        as_hmac = rng.random() < 0.5
+        n = 32 if as_hmac else 4
+        if len(packet) <= n:
+            return packet
+        body = bytearray(packet[:-n])
+        for _ in range(rng.randint(1, 3)):
+            body[rng.randrange(len(body))] ^= 1 << rng.randrange(8)
+        body = bytes(body)
+        tag = (hmac.new(key_guess, body, hashlib.sha256).digest() if as_hmac
+               else zlib.crc32(body).to_bytes(4, "big"))
+        return body + tag
+    return tamper
+
+
+@pytest.mark.step(9)
+@FEW
+@given(seed=SEEDS)
+def test_forgeries_are_rejected_with_a_shared_key(seed):
+    link = Link(delay=0.005, max_packet=200, loss=0.05, duplicate=0.05)
+    t = transfer(payload(5000, seed), link, seed=seed, key=KEY,
+                 tamper=attacker(key_guess=b"attacker's guess"))
+    assert_stream(t, "with an attacker who flips bits in 30% of packets and fixes the tag")
+    assert t.outcome == "done", f"forged packets must not stop the transfer\n{t.story()}"
+
+
+@pytest.mark.step(9)
+def test_wrong_key_is_never_accepted():
+    t = transfer(payload(2000), Link(delay=0.005, max_packet=200), key=KEY,
+                 receiver_key=b"another key", max_timeouts=4, timeout=0.05, max_time=120.0)
+    assert not t.received, (
+        f"the receiver holds a different key: it must accept no packet from this sender, "
+        f"yet it handed up {len(t.received)} bytes\n{t.story()}")
+    assert isinstance(t.error, TransferFailed), (
+        f"nothing is ever acknowledged, so the sender must give up\n{t.story()}")
+
+
+# ---------------------------------------------------------------------------
+# Step 10: real UDP on loopback
+# ---------------------------------------------------------------------------
+
+@pytest.mark.step(10)
+def test_file_over_udp_through_a_lossy_shim():
+    data = payload(256 * 1024, 10)
+    link = Link(delay=0.002, jitter=0.001, max_packet=1400, loss=0.1, duplicate=0.1,
+                reorder=0.1, reorder_delay=0.005)
+    began = time.monotonic()
+    t = transfer(data, link, seed=10, window=32, timeout=0.05, udp=True, max_seconds=20.0)
+    took = time.monotonic() - began
+    sent, got = hashlib.sha256(data).hexdigest(), hashlib.sha256(t.received).hexdigest()
+    print(f"UDP: {len(data)} bytes in {took:.2f} s, {t.net.stats.forward.sent} packets sent, "
+          f"outcome {t.outcome}")
+    assert got == sent, (
+        f"over UDP on 127.0.0.1 at 10% loss, duplication and reordering, the received file's "
+        f"SHA-256 must equal the sent one's: sent {sent[:16]}..., received {got[:16]}... "
+        f"({len(t.received)} of {len(data)} bytes); {stream_problem(data, bytes(t.received))}"
+        f"\n{t.story()}")
+    assert t.outcome == "done", f"both ends must finish over UDP too\n{t.story()}"
