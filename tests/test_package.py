@@ -238,20 +238,82 @@ def test_import_prints_and_writes_nothing(tmp_path):
     assert made == [], f"importing the package writes no files; yours wrote {made}"
 
 
+PROBE = f"""
+import importlib
+g = importlib.import_module({PKG!r})
+out["package"] = hasattr(g, "__path__")
+WORLD = {PKG + '.world'!r}
+
+def loaded():
+    return WORLD in sys.modules or "world" in vars(g)
+
+def section(key, check):
+    try:
+        out[key] = check()
+    except BaseException as exc:
+        out[key] = {{"error": type(exc).__name__ + ": " + str(exc)}}
+
+def lazy():
+    seen = {{"after_import": loaded()}}
+    exec("from {PKG} import *", {{}})
+    seen["after_star"] = loaded()
+    g.greet("Ada"); g.greet("Ada", "french")
+    seen["after_greet"] = loaded()
+    return seen
+
+def world():
+    w = g.world
+    return {{
+        "type": type(w).__name__,
+        "name": getattr(w, "__name__", None),
+        "in_sys_modules": sys.modules.get(WORLD) is w,
+        "bound_on_parent": vars(g).get("world") is w,
+        "same_again": g.world is w,
+        "greet_all": w.greet_all("Ada"),
+    }}
+
+def unknown():
+    try:
+        got = g.no_such_thing
+    except AttributeError as exc:
+        seen = {{"raised": "AttributeError", "message": str(exc)}}
+    except Exception as exc:
+        seen = {{"raised": type(exc).__name__, "message": str(exc)}}
+    else:
+        seen = {{"raised": "nothing, it gave " + repr(got), "message": ""}}
+    seen["hasattr"] = hasattr(g, "no_such_thing")
+    return seen
+
+if out["package"]:
+    section("lazy", lazy)      # first: nothing has asked for world yet
+    section("world", world)
+    section("unknown", unknown)
+"""
+
+
+@pytest.fixture(scope="module")
+def probe():
+    """One fresh interpreter imports the package and records the step 2 facts, in order."""
+    try:
+        return run_script(PROBE)
+    except pytest.fail.Exception as exc:  # reported by each test that needs the probe
+        return {"failed": str(exc)}
+
+
+def probed(probe: dict, key: str) -> dict:
+    if "failed" in probe:
+        pytest.fail(probe["failed"])
+    if not probe["package"]:
+        pytest.fail("katas.greetings must be a package (katas/greetings/__init__.py)")
+    section = probe[key]
+    if "error" in section:
+        pytest.fail(f"the check stopped with an error from your package: {section['error']}")
+    return section
+
+
 @pytest.mark.step(2)
-def test_import_does_not_load_world():
-    out = run_script(f"""
-        import importlib
-        g = importlib.import_module({PKG!r})
-        out["package"] = hasattr(g, "__path__")
-        out["after_import"] = {PKG + '.world'!r} in sys.modules or "world" in vars(g)
-        exec("from {PKG} import *", {{}})
-        out["after_star"] = {PKG + '.world'!r} in sys.modules or "world" in vars(g)
-        g.greet("Ada"); g.greet("Ada", "french")
-        out["after_greet"] = {PKG + '.world'!r} in sys.modules or "world" in vars(g)
-    """)
-    assert out["package"], "katas.greetings must be a package (katas/greetings/__init__.py)"
-    got = {k: out[k] for k in ("after_import", "after_star", "after_greet")}
+def test_import_does_not_load_world(probe):
+    got = probed(probe, "lazy")
     assert got == {"after_import": False, "after_star": False, "after_greet": False}, (
         "the heavy submodule `world` is loaded only when someone asks for it: not by "
         "`import katas.greetings`, not by `from katas.greetings import *`, not by greet(); "
@@ -260,20 +322,8 @@ def test_import_does_not_load_world():
 
 
 @pytest.mark.step(2)
-def test_world_loads_on_first_attribute_access():
-    out = run_script(f"""
-        import importlib
-        g = importlib.import_module({PKG!r})
-        out["package"] = hasattr(g, "__path__")
-        w = g.world
-        out["type"] = type(w).__name__
-        out["name"] = getattr(w, "__name__", None)
-        out["in_sys_modules"] = sys.modules.get({PKG + '.world'!r}) is w
-        out["bound_on_parent"] = vars(g).get("world") is w
-        out["same_again"] = g.world is w
-        out["greet_all"] = w.greet_all("Ada")
-    """)
-    assert out["package"], "katas.greetings must be a package (katas/greetings/__init__.py)"
+def test_world_loads_on_first_attribute_access(probe):
+    out = probed(probe, "world")
     assert (out["type"], out["name"]) == ("module", PKG + ".world"), (
         "katas.greetings.world is the submodule katas/greetings/world.py; yours gave a "
         f"{out['type']} named {out['name']!r}"
@@ -292,27 +342,12 @@ def test_world_loads_on_first_attribute_access():
 
 
 @pytest.mark.step(2)
-def test_unknown_attribute_is_attribute_error():
-    out = run_script(f"""
-        import importlib
-        g = importlib.import_module({PKG!r})
-        out["package"] = hasattr(g, "__path__")
-        try:
-            got = g.no_such_thing
-        except AttributeError as exc:
-            out["raised"] = "AttributeError"
-            out["message"] = str(exc)
-        except Exception as exc:
-            out["raised"] = type(exc).__name__
-        else:
-            out["raised"] = "nothing, it gave " + repr(got)
-        out["hasattr"] = hasattr(g, "no_such_thing")
-    """)
-    assert out["package"], "katas.greetings must be a package (katas/greetings/__init__.py)"
+def test_unknown_attribute_is_attribute_error(probe):
+    out = probed(probe, "unknown")
     assert out["raised"] == "AttributeError" and "no_such_thing" in out["message"], (
         "a name the package does not have raises AttributeError naming it, also with a "
-        f"module __getattr__; `katas.greetings.no_such_thing` raised {out['raised']}"
-        + (f" ({out['message']!r})" if "message" in out else "")
+        f"module __getattr__; `katas.greetings.no_such_thing` raised {out['raised']} "
+        f"({out['message']!r})"
     )
     assert out["hasattr"] is False, (
         "hasattr(katas.greetings, 'no_such_thing') is False; yours gave True"
@@ -445,63 +480,88 @@ def test_python_m_reports_an_unknown_language():
 
 def copy_of_the_package(tmp_path: Path, plugins: dict[str, str]) -> Path:
     """A copy of the learner's `katas` package in TMP_PATH, with extra language modules."""
-    if not PKG_DIR.is_dir():
-        pytest.fail("katas/greetings/ must be a package directory; yours does not exist")
     copy = tmp_path / "katas"
     copy.mkdir()
     shutil.copy(ROOT / "katas" / "__init__.py", copy / "__init__.py")
     shutil.copytree(PKG_DIR, copy / "greetings",
                     ignore=shutil.ignore_patterns("__pycache__"))
+    languages = copy / "greetings" / "languages"
+    languages.mkdir(exist_ok=True)
     for name, source in plugins.items():
-        (copy / "greetings" / "languages" / f"{name}.py").write_text(textwrap.dedent(source))
+        (languages / f"{name}.py").write_text(textwrap.dedent(source))
     return tmp_path
 
 
-@pytest.mark.step(4)
-def test_a_new_language_file_is_a_plugin(tmp_path):
-    workspace = copy_of_the_package(tmp_path, {"pirate": """
+PLUGINS = {
+    "pirate": """
         class Greeter:
             def greet(self, name):
                 return f"Ahoy, {name}!"
-    """})
-    out = run_script(f"""
-        sys.path.insert(0, {str(workspace)!r})
-        import importlib
-        g = importlib.import_module({PKG!r})
-        out["file"] = g.__file__
-        out["greet"] = g.greet("Ada", "pirate")
-    """, cwd=workspace)
-    assert out["file"].startswith(str(workspace)), "(the test imported the wrong copy)"
-    assert out["greet"] == "Ahoy, Ada!", (
+    """,
+    "broken": """
+        import _tddkit_no_such_module
+    """,
+}
+
+PLUGIN_PROBE = f"""
+import importlib
+g = importlib.import_module({PKG!r})
+out["file"] = g.__file__
+try:
+    out["pirate"] = g.greet("Ada", "pirate")
+except Exception as exc:
+    out["pirate"] = type(exc).__name__ + ": " + str(exc)
+try:
+    g.load_language("broken")
+except Exception as exc:
+    out["broken"] = [type(exc).__name__, getattr(exc, "name", None), isinstance(exc, LookupError)]
+else:
+    out["broken"] = ["nothing", None, False]
+"""
+
+
+@pytest.fixture(scope="module")
+def plugin_probe(tmp_path_factory):
+    """A copy of the learner's package with languages/pirate.py and languages/broken.py added,
+    exercised in one fresh interpreter."""
+    if not PKG_DIR.is_dir():
+        return {"failed": "katas/greetings/ must be a package directory; yours does not exist"}
+    try:
+        workspace = copy_of_the_package(tmp_path_factory.mktemp("plugins"), PLUGINS)
+        out = run_script(f"sys.path.insert(0, {str(workspace)!r})\n" + PLUGIN_PROBE, cwd=workspace)
+    except pytest.fail.Exception as exc:
+        return {"failed": str(exc)}
+    except OSError as exc:
+        return {"failed": f"could not copy katas/greetings/ to add test languages: {exc}"}
+    out["workspace"] = str(workspace)
+    return out
+
+
+def plugin_result(plugin_probe: dict, key: str):
+    if "failed" in plugin_probe:
+        pytest.fail(plugin_probe["failed"])
+    assert plugin_probe["file"].startswith(plugin_probe["workspace"]), (
+        "(the test imported the wrong copy of the package)")
+    return plugin_probe[key]
+
+
+@pytest.mark.step(4)
+def test_a_new_language_file_is_a_plugin(plugin_probe):
+    got = plugin_result(plugin_probe, "pirate")
+    assert got == "Ahoy, Ada!", (
         "a language is any module in languages/: with a file languages/pirate.py added, "
-        f"greet('Ada', 'pirate') gives 'Ahoy, Ada!'; yours gave {out['greet']!r}"
+        f"greet('Ada', 'pirate') gives 'Ahoy, Ada!'; yours gave {got!r}"
     )
 
 
 @pytest.mark.step(4)
-def test_a_broken_language_is_not_unknown(tmp_path):
-    workspace = copy_of_the_package(tmp_path, {"broken": """
-        import _tddkit_no_such_module
-    """})
-    out = run_script(f"""
-        sys.path.insert(0, {str(workspace)!r})
-        import importlib
-        g = importlib.import_module({PKG!r})
-        try:
-            g.load_language("broken")
-        except Exception as exc:
-            out["raised"] = type(exc).__name__
-            out["name"] = getattr(exc, "name", None)
-            out["lookup"] = isinstance(exc, LookupError)
-        else:
-            out["raised"] = None
-    """, cwd=workspace)
-    got = (out["raised"], out.get("name"), out.get("lookup"))
-    assert got == ("ModuleNotFoundError", "_tddkit_no_such_module", False), (
+def test_a_broken_language_is_not_unknown(plugin_probe):
+    raised, name, lookup = plugin_result(plugin_probe, "broken")
+    assert (raised, name, lookup) == ("ModuleNotFoundError", "_tddkit_no_such_module", False), (
         "a language module that exists but fails to import is not 'unknown': its own error "
         "goes through unchanged. With languages/broken.py doing `import _tddkit_no_such_module`, "
         "load_language('broken') raises ModuleNotFoundError for '_tddkit_no_such_module'; "
-        f"yours raised {out['raised']} (name {out.get('name')!r})"
+        f"yours raised {raised} (name {name!r})"
     )
 
 
