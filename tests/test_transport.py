@@ -324,15 +324,15 @@ def test_window_is_never_exceeded():
 # Step 7: efficiency under loss
 # ---------------------------------------------------------------------------
 
-EFFICIENCY_FACTOR = 1.5
+EFFICIENCY_FACTOR = 2.0      # selective repeat gets close to 1; go-back-N pays a window per loss
 
 
 @pytest.mark.step(7)
-@pytest.mark.parametrize("p", [0.1, 0.3])
+@pytest.mark.parametrize("p", [0.1, 0.2])
 def test_transmissions_per_packet_near_the_limit(p):
     link = Link(delay=0.01, max_packet=500, loss=p)
     data = payload(200 * 500, 7)
-    t = transfer(data, link, Link(delay=0.01, max_packet=500), seed=7, window=8)
+    t = transfer(data, link, Link(delay=0.01, max_packet=500), seed=7, window=4)
     assert_stream(t, f"with {p:.0%} loss on the way out")
     packets = math.ceil(len(data) / link.max_packet)
     per_packet = t.net.stats.forward.sent / packets
@@ -342,8 +342,8 @@ def test_transmissions_per_packet_near_the_limit(p):
     assert per_packet <= EFFICIENCY_FACTOR * limit, (
         f"at loss probability {p}, each packet needs on average 1/(1-p) = {limit:.3f} "
         f"transmissions; yours sent {per_packet:.3f} per packet (allowed: "
-        f"{EFFICIENCY_FACTOR} x the limit). Retransmit only what was lost, and not before "
-        f"the timeout\n{t.story()}")
+        f"{EFFICIENCY_FACTOR} x the limit). Send again only what may be lost, and only "
+        f"when its timeout expires\n{t.story()}")
 
 
 # ---------------------------------------------------------------------------
@@ -463,7 +463,7 @@ def test_file_over_udp_through_a_lossy_shim():
     link = Link(delay=0.002, jitter=0.001, max_packet=1400, loss=0.1, duplicate=0.1,
                 reorder=0.1, reorder_delay=0.005)
     began = time.monotonic()
-    t = transfer(data, link, seed=10, window=32, timeout=0.05, udp=True, max_seconds=20.0)
+    t = transfer(data, link, seed=10, window=16, timeout=0.02, udp=True, max_seconds=20.0)
     took = time.monotonic() - began
     sent, got = hashlib.sha256(data).hexdigest(), hashlib.sha256(t.received).hexdigest()
     print(f"UDP: {len(data)} bytes in {took:.2f} s, {t.net.stats.forward.sent} packets sent, "
