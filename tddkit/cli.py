@@ -169,7 +169,8 @@ def show_outcome(ws, kata, outcome, with_source: bool = False) -> None:
         print(render.short(failure.message or failure.outcome))
     if v.light != "green":
         print()
-        print(messages.EDIT_HERE.format(", ".join(kata.files), kata.id))
+        where = [p for p in kata.files if (ws.root / p).exists()] or kata.files
+        print(messages.EDIT_HERE.format(", ".join(where), kata.id))
     for path in outcome.newly_unlocked[:1]:
         print(messages.UNLOCKED_NOW.format(path.relative_to(ws.root), kata.id))
     if outcome.tampered:
