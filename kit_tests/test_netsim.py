@@ -1,10 +1,15 @@
 """The kit's own tests of the transport kata's simulator (katas/netsim/)."""
 
+import random
+import sys
+from pathlib import Path
+
 import pytest
 
-from katas.netsim import (WIRE_OVERHEAD, Link, PacketTooBig, SimulationLimit, Simulator,
-                          UdpNetwork, flip_bits)
-import random
+# The simulator is kata content (katas/netsim/), not part of the installed tddkit package.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from katas.netsim import (WIRE_OVERHEAD, Link, PacketTooBig, SimulationLimit,  # noqa: E402
+                          Simulator, UdpNetwork, flip_bits)
 
 
 class Blaster:
