@@ -53,9 +53,11 @@ class Transfer:
             tb = "".join(traceback.format_exception(self.error)[-3:]).rstrip()
             lines.append(f"your code raised {type(self.error).__name__}: {self.error}\n{tb}")
         if self.net is not None:
-            f, b = self.net.stats.forward, self.net.stats.backward
-            lines.append(f"sender -> receiver: {f}")
-            lines.append(f"receiver -> sender: {b}")
+            for name, c in (("sender -> receiver", self.net.stats.forward),
+                            ("receiver -> sender", self.net.stats.backward)):
+                counts = {k: v for k, v in vars(c).items() if v and k != "bytes_sent"}
+                lines.append(f"{name}: " + (", ".join(f"{k} {v}" for k, v in counts.items())
+                                             or "nothing sent"))
         if self.first_wrong:
             lines.append("timeline up to the first wrong byte handed up:\n" + self.first_wrong)
         if self.net is not None:
@@ -138,7 +140,9 @@ def stream_problem(sent: bytes, got: bytes) -> str:
 
 def assert_stream(t: Transfer, what: str) -> None:
     problem = stream_problem(t.data, bytes(t.received))
-    if t.error is not None and not problem:
+    if t.outcome == "error":
+        problem = f"your code raised {type(t.error).__name__}: {t.error}; " + (problem or "")
+    elif t.error is not None and not problem:
         problem = "the stream arrived, but the run did not end cleanly"
     assert not problem, f"{what}: {problem}\n{t.story()}"
 
