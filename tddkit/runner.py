@@ -100,11 +100,20 @@ def run_tests(
             raw.returncode = proc.wait()
         kill_group(proc.pid)  # children the tests left behind
         raw.duration = time.monotonic() - started
-        report.seek(0)
-        raw.records = parse_records(report.read(), token)
-        size = output.seek(0, os.SEEK_END)
-        output.seek(0)
-        raw.output = output.read(OUTPUT_LIMIT).decode("utf-8", "replace")
-        if size > OUTPUT_LIMIT:
-            raw.output += messages.OUTPUT_CUT.format(size - OUTPUT_LIMIT)
+        read_results(raw, report, output, token)
+    return raw
+
+
+def read_results(raw: RawRun, report, output, token: str) -> RawRun:
+    """Fill in a finished run's records and output from its report and output files.
+
+    Shared with watch mode's fork server, so that both ways of running give the same RawRun.
+    """
+    report.seek(0)
+    raw.records = parse_records(report.read(), token)
+    size = output.seek(0, os.SEEK_END)
+    output.seek(0)
+    raw.output = output.read(OUTPUT_LIMIT).decode("utf-8", "replace")
+    if size > OUTPUT_LIMIT:
+        raw.output += messages.OUTPUT_CUT.format(size - OUTPUT_LIMIT)
     return raw
