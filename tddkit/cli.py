@@ -127,6 +127,41 @@ def cmd_verify(args) -> int:
     return verify.verify(katas)
 
 
+def cmd_watch(args) -> int:
+    from tddkit import workspace
+    from tddkit.watch.loop import watch
+
+    ws = workspace.find()
+    with ws.open_state() as state:
+        kata = chosen_kata(args.kata, state)
+    return watch(ws, kata, jsonl=args.jsonl, keys=not args.no_keys, coverage=args.coverage)
+
+
+def cmd_coverage(args) -> int:
+    from tddkit import coverage_report, workspace
+
+    ws = workspace.find()
+    with ws.open_state() as state:
+        kata = chosen_kata(args.kata, state)
+    report = coverage_report.report(ws, kata)
+    print(report.text)
+    return OK
+
+
+def cmd_log(args) -> int:
+    from tddkit import catalogue, history, workspace
+
+    ws = workspace.find()
+    kata = catalogue.find(args.kata).id if args.kata else None
+    with ws.open_state() as state:
+        runs = state.history(kata)
+    if args.json:
+        print(json.dumps(history.as_json(runs)))
+    else:
+        print(history.table(runs, ws.root))
+    return OK
+
+
 # -- shared pieces of output ----------------------------------------------------------------------
 
 def chosen_kata(name: str | None, state):
@@ -221,6 +256,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("verify", cmd_verify, "for kata authors: every kata red on its stub, green on its reference, "
                                       "every mutant rejected")
     p.add_argument("katas", nargs="*", metavar="KATA")
+    p = command("watch", cmd_watch, "re-run a kata's tests on every save and show the light (default: the current kata)")
+    p.add_argument("kata", nargs="?", metavar="KATA")
+    p.add_argument("--jsonl", action="store_true",
+                   help="print one JSON object per verdict (the fields of `run --json`, plus changed_at and "
+                        "verdict_at, Unix seconds) and nothing else on stdout")
+    p.add_argument("--no-keys", action="store_true", help="do not read single keypresses (for pipes and editors)")
+    p.add_argument("--coverage", action="store_true", help="after each verdict, show the code no test asked for")
+    p = command("coverage", cmd_coverage, "run a kata's tests under coverage.py (branches too): the lines of your "
+                                          "code no test asked for, and an HTML report")
+    p.add_argument("kata", nargs="?", metavar="KATA")
+    p = command("log", cmd_log, "the traffic-light history of your runs, and your red/green rhythm")
+    p.add_argument("kata", nargs="?", metavar="KATA")
+    p.add_argument("--json", action="store_true", help="print the runs and the rhythm summary as one JSON object")
     return parser
 
 

@@ -33,6 +33,10 @@ EXITED_EARLY = "the test process exited (status {}) {}, before every test had re
 OUT_OF_MEMORY = "ran out of memory"
 MISSING_TESTS = "{} expected test(s) did not run (deselected, skipped by configuration or removed?): {}"
 NO_TESTS = "the kata has no tests to run"
+INTERRUPTED = "the tests were interrupted (KeyboardInterrupt) {}"
+INTERNAL_ERROR = "pytest itself was stopped {}: {}"
+RESULTS_FORGED = "the test process reported some tests twice: something other than the kit wrote results"
+TEST_FUNCTION_DID_NOT_RUN = "reported as passed, but the test function never ran to its end (something changed how pytest runs tests)"
 TEXT_CUT = "\n... [{} more characters cut]"
 OUTPUT_CUT = "\n... [{} more bytes of output cut]"
 
@@ -79,6 +83,7 @@ RESET_TESTS_CLEAN = "The tests of {} were unchanged; nothing to restore."
 
 # -- state ----------------------------------------------------------------------------------
 STATE_UNREADABLE = "the state file {} could not be read ({}); it was moved to {} and a fresh one started: your code is untouched, run your katas again to rebuild the lights"
+STATE_DAMAGED = "the state file {} is damaged ({}); the next tddkit command moves it aside and starts a fresh one"
 STATE_LOCKED = "the state file {} is busy or read-only ({}); try again"
 
 # -- verify -----------------------------------------------------------------------------
@@ -88,3 +93,37 @@ VERIFY_MUTANT = "  mutant {name:<28} caught by {by}"
 VERIFY_OK = "verify: every kata is red on its stub, green on its reference, and rejects its mutants"
 VERIFY_FAILED = "verify: {} problem(s):"
 VERIFY_NOT_SOURCE = "verify checks the kit's own katas; it needs the kit's content, which was not found"
+
+# -- watch --------------------------------------------------------------------------------
+WATCH_HEADER = "tddkit watch: {kata} - {title}"
+WATCH_KEYS = "keys: [h] hint  [n] next kata  [l] list  [c] coverage  [q] quit"
+WATCH_NO_KEYS = "Ctrl-C to stop"
+WATCH_STARTING = "Watching {folders}; a save re-runs the tests of {kata}."
+WATCH_RUNNING = "... running the tests of {kata}"
+WATCH_TIMES = "(at {clock}, {seconds:.2f} s after the save)"
+WATCH_GREEN_NEXT = "{kata} is GREEN. Press [n] for the next kata, or keep refactoring: the light stays on."
+WATCH_NOT_GREEN_YET = "{kata} is not GREEN yet: finish it first (or `tddkit watch KATA` for another kata)."
+WATCH_NOW_ON = "Now on {kata}."
+WATCH_ALL_DONE = "Every kata is GREEN. Well done!"
+WATCH_FALLBACK = "note: running each test process cold (no fork here), so a verdict takes a little longer"
+WATCH_BYE = "tddkit watch stopped."
+
+# -- coverage -----------------------------------------------------------------------------
+COVERAGE_SUMMARY = "Coverage of {kata} (lines and branches of your code): {percent:.0f}%"
+COVERAGE_ALL_ASKED = "Every line and branch of your code ran in some test."
+COVERAGE_NOT_ASKED = "Code no test asked for:"
+COVERAGE_FILE = "  {path}"
+COVERAGE_LINE = "    {line:>4}  {source}    <- never ran"
+COVERAGE_BRANCH = "    {line:>4}  {source}    <- never went on to {target}"
+COVERAGE_EXIT = "the end of the function"
+COVERAGE_TO_LINE = "line {}"
+COVERAGE_HTML = "HTML report: {}"
+COVERAGE_NOT_MEASURED = "  {path}: never imported by the tests"
+COVERAGE_TESTS_COULD_NOT_RUN = "the tests of {kata} could not run (`tddkit run {kata}` says why), so there is no coverage to show"
+
+# -- log ----------------------------------------------------------------------------------
+LOG_ROW = "{when}  {kata:<12} {light} {passed:>3}/{total:<3} {reason}"
+LOG_EMPTY = "No runs yet: `tddkit next` or `tddkit watch` starts the first one."
+LOG_RHYTHM = ("Rhythm: {runs} runs, {cycles} red->green cycle(s), longest time red {longest}{where}, "
+              "{amber} AMBER run(s).")
+LOG_LONGEST_WHERE = " ({kata})"

@@ -1,0 +1,214 @@
+"""End-to-end tests of `tddkit watch`: a real watcher on a real workspace, edited from the test.
+
+Each test starts `tddkit watch sincostan --jsonl --no-keys` in a fresh workspace, changes files
+the way a learner or an editor does, and reads the verdicts it prints (one JSON object a line),
+waiting for each with a generous bound. Stray processes are found by scanning /proc for any
+process whose current folder is inside the workspace.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from conftest import SOLUTIONS, tddkit
+
+from tddkit.light import Verdict
+
+WAIT = 60.0  # seconds: a bound on waiting for one verdict, never an expectation of speed
+RUN_FIELDS = set(Verdict("k", "green", 0, 0, None).as_json(unlocked=False))
+REFERENCE = (SOLUTIONS / "sincostan.py").read_text()
+# The same number of bytes as the reference, and wrong: sin and cos swapped in radians mode.
+RIGHT = "return SinCosTan(math.sin(angle), math.cos(angle), math.tan(angle))"
+WRONG = "return SinCosTan(math.cos(angle), math.sin(angle), math.tan(angle))"
+assert RIGHT in REFERENCE and len(RIGHT) == len(WRONG)
+SAME_SIZE_WRONG = REFERENCE.replace(RIGHT, WRONG)
+
+pytestmark = pytest.mark.skipif(not Path("/proc/self/cwd").exists(), reason="finds processes through /proc")
+
+
+def processes_in(folder: Path) -> list[int]:
+    """Live processes whose current folder is `folder` or inside it."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                cwd = os.readlink(f"/proc/{entry}/cwd")
+            except OSError:
+                continue
+            if cwd == str(folder) or cwd.startswith(f"{folder}/"):
+                found.append(int(entry))
+    return found
+
+
+def wait_until_gone(folder: Path) -> list[int]:
+    deadline = time.monotonic() + WAIT
+    while processes_in(folder) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return processes_in(folder)
+
+
+def wait_for_file(path: Path) -> None:
+    deadline = time.monotonic() + WAIT
+    while not path.exists():
+        assert time.monotonic() < deadline, f"{path} never appeared"
+        time.sleep(0.01)
+
+
+class Watch:
+    """A running `tddkit watch --jsonl --no-keys`, and the verdicts it has printed."""
+
+    def __init__(self, ws: Path):
+        self.ws = ws
+        env = {k: v for k, v in os.environ.items() if not k.startswith("TDDKIT_")}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "tddkit", "watch", "sincostan", "--jsonl", "--no-keys"],
+            cwd=ws, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        self.lines: queue.Queue[str | None] = queue.Queue()
+        self.stdout: list[str] = []
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.proc.stdout:
+            self.stdout.append(line)
+            self.lines.put(line)
+        self.lines.put(None)
+
+    def verdict(self) -> dict:
+        try:
+            line = self.lines.get(timeout=WAIT)
+        except queue.Empty:
+            raise AssertionError(f"no verdict within {WAIT} s; stderr so far: {self.stop_and_stderr()}") from None
+        assert line is not None, f"watch ended early: {self.stop_and_stderr()}"
+        return json.loads(line)
+
+    def stop_and_stderr(self) -> str:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=WAIT)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        return self.proc.stderr.read()
+
+    def stop(self) -> int:
+        self.proc.send_signal(signal.SIGTERM)
+        status = self.proc.wait(timeout=WAIT)
+        self.proc.stderr.close()
+        return status
+
+
+@pytest.fixture
+def kata(workspace) -> Path:
+    return workspace / "katas" / "sincostan.py"
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """As many editors save: write a hidden temporary file, then rename it over the old one."""
+    temp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    temp.write_text(text)
+    os.replace(temp, path)
+
+
+def runs_recorded(ws: Path) -> list[str]:
+    with sqlite3.connect(ws / ".tddkit" / "state.db") as db:
+        return [light for (light,) in db.execute("SELECT light FROM runs ORDER BY id")]
+
+
+def test_red_then_green_then_amber_one_json_object_per_verdict(workspace, kata):
+    watch = Watch(workspace)
+    red = watch.verdict()
+    assert red["light"] == "red" and red["kata"] == "sincostan" and red["passed"] == 0 < red["total"]
+    assert set(red) == RUN_FIELDS | {"changed_at", "verdict_at"}
+    assert isinstance(red["changed_at"], float) and red["changed_at"] <= red["verdict_at"] <= time.time()
+
+    before = time.time()
+    write_atomically(kata, REFERENCE)
+    green = watch.verdict()
+    assert green["light"] == "green" and green["passed"] == green["total"] == red["total"]
+    assert green["unlocked"] is True and (workspace / "solutions" / "sincostan.py").read_text() == REFERENCE
+    assert before <= green["changed_at"] <= green["verdict_at"]
+
+    kata.write_text("import math\n\ndef sincostan(angle:\n    pass\n")
+    amber = watch.verdict()
+    assert amber["light"] == "amber" and "katas/sincostan.py:3" in amber["reason"]
+
+    assert watch.stop() == 0
+    assert [json.loads(line)["light"] for line in watch.stdout] == ["red", "green", "amber"], "only verdicts on stdout"
+    assert runs_recorded(workspace) == ["red", "green", "amber"]
+    assert wait_until_gone(workspace) == []
+
+
+def test_a_same_size_edit_in_the_same_second_is_seen_every_time(workspace, kata):
+    kata.write_text(REFERENCE)
+    stamp = kata.stat().st_mtime_ns
+    watch = Watch(workspace)
+    assert watch.verdict()["light"] == "green"
+    for _ in range(3):
+        for text, light in ((SAME_SIZE_WRONG, "red"), (REFERENCE, "green")):
+            kata.write_text(text)
+            os.utime(kata, ns=(stamp, stamp))  # same size, same mtime: a .pyc would look fresh
+            got = watch.verdict()
+            assert got["light"] == light, got["reason"] or [t for t in got["tests"] if t["outcome"] != "passed"][:1]
+    assert watch.stop() == 0
+
+
+def test_an_edit_during_a_run_cancels_it_and_it_is_not_counted(workspace, kata):
+    kata.write_text(REFERENCE)
+    watch = Watch(workspace)
+    assert watch.verdict()["light"] == "green"
+    started = workspace / "run-started"
+    kata.write_text(REFERENCE + f"\nopen({str(started)!r}, 'w').close()\nwhile True:\n    pass\n")
+    wait_for_file(started)  # the run is in progress, stuck in the endless loop
+    kata.write_text(SAME_SIZE_WRONG)
+    red = watch.verdict()
+    assert red["light"] == "red", "the stuck run was cancelled, not reported as a timeout"
+    assert watch.stop() == 0
+    assert runs_recorded(workspace) == ["green", "red"]
+    assert wait_until_gone(workspace) == []
+
+
+def test_a_new_file_and_a_deleted_file_are_seen(workspace, kata):
+    helper = workspace / "katas" / "angle_tools.py"
+    kata.write_text(REFERENCE.replace("import math\n", "import math\nfrom katas.angle_tools import FULL_TURN\n", 1))
+    watch = Watch(workspace)
+    missing = watch.verdict()
+    assert missing["light"] == "amber" and "angle_tools" in missing["reason"]
+    helper.write_text("FULL_TURN = 360\n")
+    assert watch.verdict()["light"] == "green"
+    helper.unlink()
+    gone = watch.verdict()
+    assert gone["light"] == "amber" and "angle_tools" in gone["reason"]
+    assert watch.stop() == 0
+
+
+def test_killing_the_watcher_mid_run_leaves_no_process_behind(workspace, kata):
+    started = workspace / "run-started"
+    kata.write_text(REFERENCE + f"\nopen({str(started)!r}, 'w').close()\nwhile True:\n    pass\n")
+    watch = Watch(workspace)
+    wait_for_file(started)
+    assert len(processes_in(workspace)) >= 3, "the watcher, its fork server and a test process"
+    watch.proc.send_signal(signal.SIGKILL)
+    watch.proc.wait(timeout=WAIT)
+    assert wait_until_gone(workspace) == []
+
+
+def test_watch_outside_a_workspace_is_a_one_line_error(tmp_path):
+    done = tddkit("watch", "--jsonl", "--no-keys", cwd=tmp_path)
+    assert done.returncode == 2 and done.stdout == ""
+    assert "tddkit init" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_watch_an_unknown_kata_is_a_one_line_error(workspace):
+    done = tddkit("watch", "sincostn", "--no-keys", cwd=workspace)
+    assert done.returncode == 2 and "did you mean 'sincostan'" in done.stderr

@@ -1,0 +1,203 @@
+"""Watch mode's fork server: a long-lived process that has already imported pytest and
+Hypothesis, and forks a fresh test process for each run.
+
+The watcher starts it as `python -P -m tddkit.watch.forkserver` in the workspace, in its own
+session. It imports the kit's third-party modules and never the learner's modules or tests, so
+each forked test process imports those from the files as they are now. It has no threads, so
+forking it is safe. Each test process gets its own process group and the same timeout and
+kill rules as `runner.run_tests`, and runs `tddkit.child.run`, as `tddkit run` does.
+
+Protocol, one JSON object a line. The watcher writes on the server's stdin:
+    {"run": {"args": [...], "report": path, "output": path, "token": str, "mode": str, "timeout": s}}
+    {"cancel": true}                      kill the test process of the current run
+and the server answers on its stdout:
+    {"ready": pid}                        once, when the imports are done
+    {"started": pid}                      a test process is running (pid = its process group)
+    {"done": pid, "returncode": int, "timed_out": bool, "cancelled": bool, "duration": s}
+End of file on stdin (the watcher exited, or was killed) kills the running test process group
+and ends the server.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import sys
+import time
+
+STDIN, STDOUT = 0, 1
+POLL = 0.005  # seconds between checks on a test process where pidfd_open is missing
+
+
+def preload() -> None:
+    """Import what every run needs and nothing of the learner's."""
+    import importlib.metadata
+
+    import _pytest.assertion.rewrite  # noqa: F401
+    import _pytest.python  # noqa: F401
+    import _pytest.terminal  # noqa: F401
+    import hypothesis  # noqa: F401
+    import hypothesis.strategies  # noqa: F401
+    import pytest  # noqa: F401
+
+    import tddkit.child  # noqa: F401
+    import tddkit.plugin  # noqa: F401
+
+    try:
+        import _hypothesis_pytestplugin  # noqa: F401  (Hypothesis' own pytest plugin)
+    except ImportError:
+        pass
+    importlib.metadata.entry_points(group="pytest11")  # warms the metadata cache pytest reads
+
+
+class Lines:
+    """JSON lines read from a file descriptor without blocking on a partial line."""
+
+    def __init__(self, fd: int):
+        self.fd = fd
+        self.eof = False
+        self._buffer = b""
+
+    def read(self) -> list[dict]:
+        """What can be read now (call when select says the descriptor is readable)."""
+        data = os.read(self.fd, 65536)
+        if not data:
+            self.eof = True
+        self._buffer += data
+        *complete, self._buffer = self._buffer.split(b"\n")
+        return [json.loads(line) for line in complete if line.strip()]
+
+
+def send(message: dict) -> None:
+    data = (json.dumps(message) + "\n").encode()
+    while data:
+        data = data[os.write(STDOUT, data):]
+
+
+def kill_group(pgid: int) -> None:
+    from tddkit.runner import kill_group as kill
+
+    kill(pgid)
+
+
+def fresh_randomness() -> None:
+    """A forked process inherits its parent's random state: reseed, so that every run draws
+    new examples (Hypothesis seeds from its own global Random, made on first use)."""
+    import random
+
+    random.seed()
+    try:
+        from hypothesis import core
+
+        local = getattr(core, "threadlocal", None)
+        if local is not None and hasattr(local, "_hypothesis_global_random"):
+            local._hypothesis_global_random = None
+    except ImportError:
+        pass
+
+
+def test_process(request: dict) -> None:
+    """In the forked child: become a test process like `python -m tddkit.child`. Never returns."""
+    code = 70
+    try:
+        os.setsid()
+        report = os.open(request["report"], os.O_WRONLY | os.O_APPEND)
+        output = os.open(request["output"], os.O_WRONLY | os.O_APPEND)
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)
+        os.dup2(output, 1)
+        os.dup2(output, 2)
+        os.closerange(3, report)
+        os.closerange(report + 1, 1 << 16)
+        fresh_randomness()
+        import importlib
+
+        importlib.invalidate_caches()
+        from tddkit import child
+
+        code = child.run(request["args"], report, request["token"], request.get("mode", ""))
+    except SystemExit as stop:
+        code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+    except BaseException:
+        import traceback
+
+        traceback.print_exc()
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except Exception:
+                pass
+        os._exit(code)
+
+
+def wait_for(pid: int, timeout: float, lines: Lines) -> dict:
+    """Wait for the test process, killing its group on timeout, on cancel or at end of input."""
+    pidfd = None
+    if hasattr(os, "pidfd_open"):
+        try:
+            pidfd = os.pidfd_open(pid)
+        except OSError:
+            pidfd = None
+    started = time.monotonic()
+    deadline = started + timeout
+    timed_out = cancelled = False
+    try:
+        while True:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                break
+            left = deadline - time.monotonic()
+            if left <= 0 and not timed_out:
+                timed_out = True
+                kill_group(pid)
+            wait = POLL if pidfd is None else (None if timed_out else max(left, 0))
+            watch = [pidfd] if pidfd is not None else []
+            if not lines.eof:
+                watch.append(lines.fd)
+            ready, _, _ = select.select(watch, [], [], wait)
+            if lines.fd in ready:
+                for message in lines.read():
+                    if message.get("cancel"):
+                        cancelled = True
+                        kill_group(pid)
+                if lines.eof:  # the watcher is gone: so is this run, and this server
+                    kill_group(pid)
+                    os.waitpid(pid, 0)
+                    raise SystemExit(0)
+    finally:
+        if pidfd is not None:
+            os.close(pidfd)
+    kill_group(pid)  # processes the tests left behind
+    return {"done": pid, "returncode": os.waitstatus_to_exitcode(status), "timed_out": timed_out,
+            "cancelled": cancelled, "duration": time.monotonic() - started}
+
+
+def serve() -> None:
+    lines = Lines(STDIN)
+    send({"ready": os.getpid()})
+    while not lines.eof:
+        select.select([lines.fd], [], [])
+        for message in lines.read():
+            if "run" in message:
+                request = message["run"]
+                pid = os.fork()
+                if pid == 0:
+                    test_process(request)
+                send({"started": pid})
+                send(wait_for(pid, float(request["timeout"]), lines))
+
+
+def main() -> int:
+    os.environ.pop("PYTEST_ADDOPTS", None)  # the learner's shell must not change what counts
+    preload()
+    try:
+        serve()
+    except (BrokenPipeError, KeyboardInterrupt):
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

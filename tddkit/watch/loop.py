@@ -1,0 +1,206 @@
+"""The watch loop: every save that matters re-runs the kata, and the light is shown.
+
+One thread decides everything (the watcher thread only rings a bell). A burst of events is
+coalesced into one run after a short quiet spell. An event during a run cancels it: the run
+is killed, not shown and not recorded, and the kata runs again. A run whose files changed
+under it (compared by a snapshot taken before it started) is dropped the same way, so every
+verdict shown reflects the files as saved. Verdicts are decided by `light.decide` and
+recorded (and unlocked) by `judge.record`, exactly as `tddkit run` does.
+"""
+
+from __future__ import annotations
+
+import select
+import signal
+import time
+from dataclasses import dataclass, field
+
+from tddkit import hints, light, messages, progress, status
+from tddkit.expected import expected_tests
+from tddkit.judge import record
+from tddkit.watch import runners
+from tddkit.watch.watcher import snapshot
+
+SETTLE = 0.015  # seconds of quiet after an event before a run starts (editors save in bursts)
+
+
+class Stop(Exception):
+    """SIGTERM or SIGHUP: leave the loop, cleaning up as on [q]."""
+
+
+@dataclass
+class Job:
+    changed_at: float
+    files: dict = field(default_factory=dict)
+    tampered: list[str] = field(default_factory=list)
+    cancelled: bool = False
+
+
+class Loop:
+    def __init__(self, ws, state, kata, screen, keys, changes, runner, coverage: bool = False):
+        self.ws, self.state, self.screen, self.keys, self.changes, self.runner = ws, state, screen, keys, changes, runner
+        self.coverage = coverage
+        self.job: Job | None = None
+        self.pending: float | None = None  # when the first change not yet shown was seen
+        self.settle_until = 0.0
+        self.last_light: str | None = None
+        self.use(kata)
+
+    def use(self, kata) -> None:
+        self.kata = kata
+        self.expected = expected_tests(kata, self.state)
+        self.last_light = None
+        self.screen.kata(kata)
+        self.pending = time.time()
+        if self.job is not None:
+            self.cancel()
+
+    # -- the loop ---------------------------------------------------------------------------
+
+    def run(self) -> int:
+        while True:
+            timeout = None
+            if self.job is None and self.pending is not None:
+                timeout = self.settle_until - time.monotonic()
+                if timeout <= 0:
+                    self.start()
+                    timeout = None
+            sources = [self.changes] + ([self.runner] if self.job else []) + ([self.keys] if self.keys.active else [])
+            ready, _, _ = select.select(sources, [], [], timeout)
+            if self.changes in ready:
+                self.on_change()
+            if self.runner in ready:
+                self.on_result()
+            if self.keys in ready and not self.on_keys(self.keys.read()):
+                return 0
+
+    def on_change(self) -> None:
+        seen = self.changes.take()
+        if seen is None:
+            return
+        self.pending = seen if self.pending is None else min(self.pending, seen)
+        self.settle_until = time.monotonic() + SETTLE
+        if self.job is not None:
+            self.cancel()
+
+    def start(self) -> None:
+        self.job = Job(self.pending, snapshot(self.ws.root), self.ws.changed_shipped_files(self.kata))
+        self.pending = None
+        try:
+            self.runner.start(list(self.kata.tests), self.kata.timeout)
+        except runners.ServerGone:
+            self.fall_back()
+            return
+        self.screen.running(self.kata)
+
+    def cancel(self) -> None:
+        self.job.cancelled = True
+        try:
+            self.runner.cancel()
+        except runners.ServerGone:
+            self.fall_back()
+
+    def on_result(self) -> None:
+        try:
+            got = self.runner.result()
+        except runners.ServerGone:
+            self.fall_back()
+            return
+        if got is None:
+            return
+        raw, cancelled = got
+        job, self.job = self.job, None
+        if cancelled or job.cancelled or snapshot(self.ws.root) != job.files:
+            # Not counted: the files changed under it. Run again for the files as they are now.
+            self.pending = job.changed_at if self.pending is None else min(self.pending, job.changed_at)
+            return
+        verdict = light.decide(self.kata.id, self.expected, raw, job.tampered)
+        outcome = record(self.ws, self.kata, self.state, verdict, job.tampered)
+        self.last_light = verdict.light
+        self.screen.verdict(self.kata, outcome, job.changed_at, time.time())
+        if self.coverage and verdict.light != light.AMBER:
+            self.show_coverage()
+
+    def fall_back(self) -> None:
+        """The fork server is gone: carry on with plain subprocess runs."""
+        self.runner.close()
+        self.runner = runners.ThreadRunner(self.ws.root)
+        self.screen.note(messages.WATCH_FALLBACK)
+        if self.job is not None:
+            self.pending = self.job.changed_at if self.pending is None else min(self.pending, self.job.changed_at)
+            self.job = None
+
+    # -- keys ---------------------------------------------------------------------------------
+
+    def on_keys(self, pressed: str) -> bool:
+        """Answer the keys pressed; False to quit."""
+        if not pressed:
+            return False  # the terminal went away
+        for key in pressed:
+            if key == "q":
+                return False
+            if key == "h":
+                self.screen.note(hints.next_hint(self.kata, self.state))
+            elif key == "l":
+                self.screen.note(status.table(status.rows(self.state)))
+            elif key == "n":
+                self.next_kata()
+            elif key == "c":
+                self.show_coverage()
+        return True
+
+    def next_kata(self) -> None:
+        following = progress.current_kata(self.state)
+        if following is None:
+            self.screen.note(messages.WATCH_ALL_DONE)
+        elif following.id == self.kata.id:
+            self.screen.note(messages.WATCH_NOT_GREEN_YET.format(kata=self.kata.id))
+        else:
+            self.use(following)
+            self.screen.note(messages.WATCH_NOW_ON.format(kata=following.id))
+
+    def show_coverage(self) -> None:
+        from tddkit import coverage_report
+
+        try:
+            self.screen.note(coverage_report.report(self.ws, self.kata).text)
+        except Exception as err:  # coverage is a side view: never let it end the watch
+            self.screen.note(f"tddkit: {err}")
+
+
+def watch(ws, kata, *, jsonl: bool, keys: bool, coverage: bool = False) -> int:
+    """Run watch mode until [q], Ctrl-C, SIGTERM or SIGHUP; leave no process behind."""
+    from tddkit.watch.keys import Keys
+    from tddkit.watch.screen import make_screen
+    from tddkit.watch.watcher import Changes
+
+    def stop(signum, frame):
+        raise Stop()
+
+    for sig in (signal.SIGTERM, getattr(signal, "SIGHUP", signal.SIGTERM)):
+        signal.signal(sig, stop)
+    runner = changes = key_reader = None
+    try:
+        runner = runners.make_runner(ws.root)  # the fork server starts before any thread
+        changes = Changes(ws.root)
+        key_reader = Keys(keys)
+        screen = make_screen(ws, jsonl, messages.WATCH_KEYS if key_reader.active else messages.WATCH_NO_KEYS)
+        if isinstance(runner, runners.ThreadRunner):
+            screen.note(messages.WATCH_FALLBACK)
+        with ws.open_state() as state:
+            loop = Loop(ws, state, kata, screen, key_reader, changes, runner, coverage)
+            try:
+                return loop.run()
+            finally:
+                runner = loop.runner
+    except (Stop, KeyboardInterrupt):
+        return 0
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", signal.SIGTERM)):
+            signal.signal(sig, signal.SIG_IGN)  # clean up without being interrupted
+        if runner is not None:
+            runner.close()
+        if key_reader is not None:
+            key_reader.restore()
+        if changes is not None:
+            changes.close()

@@ -1,0 +1,175 @@
+"""The watcher's side of a run: start it, cancel it, and get its RawRun when it is done.
+
+`ForkRunner` asks the fork server (see forkserver.py) for a test process; `ThreadRunner` is
+the fallback where fork is missing: a plain `runner.run_tests` in a thread, which cannot be
+stopped early, so a cancelled run is only ignored. Both give a selectable file descriptor
+that becomes readable when there is news, and the same RawRun as `tddkit run`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+from tddkit import runner
+from tddkit.runner import RawRun
+
+START_TIMEOUT = 60.0  # seconds to wait for the fork server's imports
+NO_FORK = "TDDKIT_WATCH_NO_FORK"  # set to 1 to use the fallback runner
+
+
+class ServerGone(Exception):
+    """The fork server died; the loop switches to the fallback runner."""
+
+
+def fork_available() -> bool:
+    return hasattr(os, "fork") and hasattr(os, "setsid") and not os.environ.get(NO_FORK)
+
+
+def make_runner(root: Path):
+    if fork_available():
+        try:
+            return ForkRunner(root)
+        except (OSError, ServerGone):
+            pass
+    return ThreadRunner(root)
+
+
+class ForkRunner:
+    def __init__(self, root: Path):
+        self.root = root
+        env = {k: v for k, v in os.environ.items() if not k.startswith("TDDKIT_") and k != "PYTEST_ADDOPTS"}
+        self.folder = Path(tempfile.mkdtemp(prefix="tddkit-watch-"))
+        self.server = subprocess.Popen(
+            [sys.executable, "-P", "-m", "tddkit.watch.forkserver"],  # -P: a tddkit/ folder in the workspace is not the kit
+            cwd=root, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, start_new_session=True,
+        )
+        self._buffer = b""
+        self._job: dict | None = None
+        self.pid: int | None = None  # the running test process (and its group)
+        ready = self._next_message(START_TIMEOUT)
+        if "ready" not in ready:
+            self.close()
+            raise ServerGone()
+
+    # -- the protocol -------------------------------------------------------------------
+
+    def fileno(self) -> int:
+        return self.server.stdout.fileno()
+
+    def _send(self, message: dict) -> None:
+        try:
+            self.server.stdin.write((json.dumps(message) + "\n").encode())
+            self.server.stdin.flush()
+        except (BrokenPipeError, ValueError):
+            raise ServerGone() from None
+
+    def _read(self) -> list[dict]:
+        data = os.read(self.fileno(), 65536)
+        if not data:
+            raise ServerGone()
+        self._buffer += data
+        *complete, self._buffer = self._buffer.split(b"\n")
+        return [json.loads(line) for line in complete if line.strip()]
+
+    def _next_message(self, timeout: float) -> dict:
+        import select
+
+        ready, _, _ = select.select([self.fileno()], [], [], timeout)
+        if not ready:
+            return {}
+        messages = self._read()
+        return messages[0] if messages else self._next_message(timeout)
+
+    # -- runs -----------------------------------------------------------------------------
+
+    def start(self, test_files: list[str], timeout: float) -> None:
+        token = secrets.token_hex(16)
+        report = tempfile.NamedTemporaryFile(dir=self.folder, prefix="report-", delete=False)
+        output = tempfile.NamedTemporaryFile(dir=self.folder, prefix="output-", delete=False)
+        self._job = {"token": token, "report": report, "output": output, "timeout": timeout, "cancel": False}
+        self._send({"run": {"args": runner.pytest_args(test_files), "report": report.name, "output": output.name,
+                            "token": token, "mode": "", "timeout": timeout}})
+
+    def cancel(self) -> None:
+        """Kill the current run; its result will be reported as cancelled."""
+        if self._job is None:
+            return
+        self._job["cancel"] = True
+        if self.pid is not None:
+            self._send({"cancel": True})
+
+    def result(self) -> tuple[RawRun, bool] | None:
+        """Call when fileno() is readable: (the run, whether it was cancelled) once it is done."""
+        for message in self._read():
+            if "started" in message:
+                self.pid = message["started"]
+                if self._job and self._job["cancel"]:
+                    self._send({"cancel": True})
+            elif "done" in message and self._job is not None:
+                job, self._job, self.pid = self._job, None, None
+                raw = RawRun(returncode=message["returncode"], timed_out=message["timed_out"],
+                             timeout=job["timeout"], duration=message["duration"])
+                with job["report"] as report, job["output"] as output:
+                    runner.read_results(raw, report, output, job["token"])
+                for f in (job["report"], job["output"]):
+                    os.unlink(f.name)
+                return raw, message["cancelled"] or job["cancel"]
+        return None
+
+    def close(self) -> None:
+        """End the server and any test process, and wait for them."""
+        try:
+            self.server.stdin.close()  # end of file: the server kills its run and exits
+        except OSError:
+            pass
+        try:
+            self.server.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            runner.kill_group(self.server.pid)
+            self.server.wait()
+            if self.pid is not None:  # the server could not kill it
+                runner.kill_group(self.pid)
+        self.server.stdout.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class ThreadRunner:
+    """The fallback: a cold `runner.run_tests` per run, in a thread."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self._r, self._w = os.pipe()
+        self._done: RawRun | None = None
+        self._cancelled = False
+
+    def fileno(self) -> int:
+        return self._r
+
+    def start(self, test_files: list[str], timeout: float) -> None:
+        self._cancelled = False
+
+        def work():
+            self._done = runner.run_tests(self.root, test_files, timeout)
+            os.write(self._w, b"!")
+
+        threading.Thread(target=work, daemon=True).start()
+
+    def cancel(self) -> None:
+        self._cancelled = True  # the run goes on to its end, and its result is dropped
+
+    def result(self) -> tuple[RawRun, bool] | None:
+        os.read(self._r, 1)
+        done, self._done = self._done, None
+        return (done, self._cancelled) if done is not None else None
+
+    def close(self) -> None:
+        os.close(self._r)
+        os.close(self._w)

@@ -1,0 +1,117 @@
+"""File events from the workspace, as a pipe the loop can select on, and a snapshot of the
+files that can change a run's result.
+
+Only the kata and test folders and the workspace's own config and top-level Python files
+matter; the kit's state, unlocked solutions, caches and editors' hidden or backup files do not
+(an unlock writes into solutions/, and a test run reads files: neither may start a run).
+The watcher thread only notes the time of the first event of a burst and writes a byte to a
+pipe; all decisions are made by the loop, in the main thread.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+
+WATCHED_FOLDERS = ("katas", "tests")
+TOP_LEVEL_FILES = ("pytest.ini", "conftest.py", "setup.cfg", "tox.ini", "pyproject.toml")
+IGNORED_FOLDERS = {"__pycache__", ".hypothesis", ".pytest_cache", ".tddkit", ".git", "solutions", "htmlcov"}
+IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".pyc", ".bak")
+FILE_EVENTS = {"created", "modified", "deleted", "moved", "closed", "attrib"}
+FOLDER_EVENTS = {"created", "deleted", "moved"}
+
+
+def matters(root: Path, path: str) -> bool:
+    """Whether a change at `path` can change the result of a run."""
+    try:
+        parts = Path(path).relative_to(root).parts
+    except ValueError:
+        return False
+    if not parts or any(p in IGNORED_FOLDERS for p in parts):
+        return False
+    name = parts[-1]
+    if name.startswith(".") or name.endswith(IGNORED_SUFFIXES) or name.isdigit():  # vim probes with 4913
+        return False
+    if parts[0] in WATCHED_FOLDERS:
+        return True
+    return len(parts) == 1 and (name.endswith(".py") or name in TOP_LEVEL_FILES)
+
+
+def snapshot(root: Path) -> dict[str, tuple[int, int, int]]:
+    """(mtime, size, inode) of every file that matters: equal snapshots, unchanged files."""
+    found = {}
+    for top in [root / f for f in WATCHED_FOLDERS] + [root]:
+        for folder, dirs, files in os.walk(top):
+            if Path(folder) == root:
+                dirs.clear()
+            dirs[:] = [d for d in dirs if d not in IGNORED_FOLDERS]
+            for name in files:
+                path = os.path.join(folder, name)
+                if matters(root, path):
+                    try:
+                        st = os.stat(path)
+                    except OSError:
+                        continue
+                    found[path] = (st.st_mtime_ns, st.st_size, st.st_ino)
+    return found
+
+
+class Changes:
+    """Watches the workspace; readable (fileno) when something that matters changed."""
+
+    def __init__(self, root: Path):
+        from watchdog.events import FileSystemEventHandler
+        from watchdog.observers import Observer
+
+        self.root = root
+        self._r, self._w = os.pipe()
+        os.set_blocking(self._r, False)
+        os.set_blocking(self._w, False)
+        self._lock = threading.Lock()
+        self._first: float | None = None
+        changes = self
+
+        class Handler(FileSystemEventHandler):
+            def on_any_event(self, event):
+                changes._event(event)
+
+        self._observer = Observer()
+        self._observer.schedule(Handler(), str(root), recursive=True)
+        self._observer.start()
+
+    def _event(self, event) -> None:
+        kinds = FOLDER_EVENTS if event.is_directory else FILE_EVENTS
+        if event.event_type not in kinds:
+            return
+        paths = [event.src_path, getattr(event, "dest_path", "") or ""]
+        if not any(p and matters(self.root, os.fsdecode(p)) for p in paths):
+            return
+        with self._lock:
+            if self._first is None:
+                self._first = time.time()
+        try:
+            os.write(self._w, b".")
+        except BlockingIOError:  # the pipe is full: the loop has plenty to read already
+            pass
+
+    def fileno(self) -> int:
+        return self._r
+
+    def take(self) -> float | None:
+        """The time the first change since the last take was seen (None: no change)."""
+        try:
+            while os.read(self._r, 4096):
+                pass
+        except BlockingIOError:
+            pass
+        with self._lock:
+            first, self._first = self._first, None
+        return first
+
+    def close(self) -> None:
+        self._observer.stop()
+        self._observer.join(timeout=5)
+        os.close(self._r)
+        os.close(self._w)
