@@ -1,0 +1,86 @@
+"""`tddkit log`: the traffic-light history of the runs, and the learner's red/green rhythm.
+
+Reads the state store only; imports nothing that runs tests.
+
+The rhythm, per kata, in run order:
+  a red->green cycle  a GREEN run that follows at least one RED run since the last GREEN;
+  time red            from the first RED run after a GREEN (or the start) to the next GREEN,
+                      or, while still not green, to that kata's last run;
+  AMBER runs          counted as they come (they neither start nor end a red stretch).
+"""
+
+from __future__ import annotations
+
+import time
+
+from tddkit import messages, render
+from tddkit.light import AMBER, GREEN, RED
+
+REASON_WIDTH = 90
+
+
+def rhythm(runs: list[dict]) -> dict:
+    cycles, longest, longest_kata = 0, 0.0, None
+    red_since: dict[str, float] = {}
+    last_at: dict[str, float] = {}
+
+    def stretch(kata: str, until: float) -> None:
+        nonlocal longest, longest_kata
+        span = until - red_since.pop(kata)
+        if span > longest or longest_kata is None:
+            longest, longest_kata = span, kata
+
+    for run in runs:
+        kata = run["kata"]
+        last_at[kata] = run["at"]
+        if run["light"] == RED:
+            red_since.setdefault(kata, run["at"])
+        elif run["light"] == GREEN and kata in red_since:
+            cycles += 1
+            stretch(kata, run["at"])
+    for kata in list(red_since):
+        stretch(kata, last_at[kata])
+    counts = {light: sum(r["light"] == light for r in runs) for light in (GREEN, RED, AMBER)}
+    return {"runs": len(runs), **counts, "red_green_cycles": cycles,
+            "longest_red_seconds": longest, "longest_red_kata": longest_kata}
+
+
+def as_json(runs: list[dict]) -> dict:
+    fields = ("at", "kata", "light", "passed", "total", "reason")
+    return {"runs": [{k: r[k] for k in fields} for r in runs], "rhythm": rhythm(runs)}
+
+
+def duration(seconds: float) -> str:
+    seconds = round(seconds)
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours} h {minutes:02d} min"
+    if minutes:
+        return f"{minutes} min {secs} s"
+    return f"{secs} s"
+
+
+def table(runs: list[dict], root=None) -> str:
+    """The runs, one a line, then the rhythm; paths inside the workspace `root` are shortened."""
+    if not runs:
+        return messages.LOG_EMPTY
+    lines = []
+    for r in runs:
+        reason = (r["reason"] or "").splitlines()[0] if r["reason"] else ""
+        if root is not None:
+            reason = reason.replace(f"{root}/", "")
+        if len(reason) > REASON_WIDTH:
+            reason = reason[:REASON_WIDTH - 3] + "..."
+        # The light is padded before it is painted, so that colour codes do not upset the columns.
+        label = f"{messages.LIGHT_SYMBOLS[r['light']]} {messages.LIGHT_WORDS[r['light']]}"
+        lines.append(messages.LOG_ROW.format(
+            when=time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(r["at"])), kata=r["kata"],
+            light=render.paint(f"{label:<10}", r["light"]), passed=r["passed"], total=r["total"], reason=reason,
+        ).rstrip())
+    summary = rhythm(runs)
+    where = messages.LOG_LONGEST_WHERE.format(kata=summary["longest_red_kata"]) if summary["longest_red_kata"] else ""
+    lines += ["", messages.LOG_RHYTHM.format(runs=summary["runs"], cycles=summary["red_green_cycles"],
+                                             longest=duration(summary["longest_red_seconds"]), where=where,
+                                             amber=summary["amber"])]
+    return "\n".join(lines)
