@@ -28,8 +28,10 @@ markers =
     step(n): the kata step this test belongs to
 
 [pytest-watch]
+# ptw takes one folder to ignore from here: unlocked solutions, which must not start a run.
 ext = .py
-ignore = .tddkit solutions .hypothesis
+ignore = solutions
+nobeep = True
 """
 
 LEARNER_README = """\
