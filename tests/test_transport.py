@@ -74,7 +74,7 @@ def rto(link: Link, window: int) -> float:
 
 def transfer(data: bytes, link: Link | None = None, backward: Link | None = None, *,
              seed=0, window=8, seq_bits=16, timeout=None, max_timeouts=50, key=None,
-             receiver_key="same", tamper=None, max_time=120.0, max_events=60_000,
+             receiver_key="same", tamper=None, max_time=120.0, max_events=None,
              udp=False, max_seconds=20.0) -> Transfer:
     link = link or Link()
     t = Transfer(data)
@@ -96,6 +96,8 @@ def transfer(data: bytes, link: Link | None = None, backward: Link | None = None
             t.first_wrong = t.net.timeline(20)
 
     timeout = rto(link, window) if timeout is None else timeout
+    if max_events is None:        # generous for any correct protocol, quick to hit for a runaway
+        max_events = 5000 + 60 * (len(data) // max(1, link.max_packet - 40) + 2)
     try:
         t.sender = Sender(t.net.sender_port, data, window=window, seq_bits=seq_bits,
                           timeout=timeout, max_timeouts=max_timeouts, key=key)
