@@ -92,7 +92,7 @@ def transfer(data: bytes, link: Link | None = None, backward: Link | None = None
             t.delivered_after_done = True
         t.net.record("app", "handed up", note=f"{len(chunk)} B at offset {start}")
         if not t.first_wrong and chunk != data[start:start + len(chunk)]:
-            t.net.record("app", "WRONG", note=f"these bytes differ from what was sent")
+            t.net.record("app", "WRONG", note="these bytes differ from what was sent")
             t.first_wrong = t.net.timeline(20)
 
     timeout = rto(link, window) if timeout is None else timeout
