@@ -1,8 +1,12 @@
 """The test process: runs one kata's tests under pytest with the reporting plugin.
 
-Started by the runner as `python -m tddkit.child [pytest args]`. The runner passes, in the
-environment, the file descriptor to report on and the run's token; both are taken out of the
-environment here, before pytest imports any learner code.
+Started by the runner as `python -P -m tddkit.child [pytest args]` (-P: a `tddkit/` folder in the
+workspace is not imported in place of the kit). The runner passes, in the environment, the file
+descriptor to report on (write-only: what was reported cannot be read back) and a pipe holding
+the run's token. Both are taken out of the environment, and the pipe read and closed, here,
+before pytest imports any learner code: the token is in no file, environment or descriptor
+that the learner's code could read. The process also caps its memory and asks to die with
+its runner (see confine.py).
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import sys
 from pathlib import Path
 
 REPORT_FD = "TDDKIT_REPORT_FD"
-TOKEN = "TDDKIT_TOKEN"
+TOKEN_FD = "TDDKIT_TOKEN_FD"  # a pipe: the runner wrote the token and closed its end
 HYPOTHESIS_MODE = "TDDKIT_HYPOTHESIS"  # "derandomize" in verify: the same examples every run
 
 
@@ -42,17 +46,34 @@ def use_derandomized_hypothesis() -> None:
 def run(args: list[str], fd: int, token: str, hypothesis_mode: str = "") -> int:
     import pytest
 
+    from tddkit import confine
     from tddkit.plugin import ReportPlugin
 
-    forget_stale_bytecode(Path.cwd())
+    confine.limit_memory()
+    root = os.getcwd()
+    if root not in sys.path:  # the learner's code is imported from the workspace (`import katas.x`)
+        sys.path.insert(0, root)
+    forget_stale_bytecode(Path(root))
     if hypothesis_mode == "derandomize":
         use_derandomized_hypothesis()
     return int(pytest.main(args, plugins=[ReportPlugin(fd, token)]))
 
 
+def read_token(fd: int) -> str:
+    chunks = []
+    while chunk := os.read(fd, 256):
+        chunks.append(chunk)
+    os.close(fd)
+    return b"".join(chunks).decode()
+
+
 def main() -> int:
+    from tddkit import confine
+
+    parent = os.environ.pop(confine.PARENT, "")
+    confine.die_with_parent(int(parent) if parent.isdigit() else None)
     fd = int(os.environ.pop(REPORT_FD))
-    token = os.environ.pop(TOKEN)
+    token = read_token(int(os.environ.pop(TOKEN_FD)))
     mode = os.environ.pop(HYPOTHESIS_MODE, "")
     return run(sys.argv[1:], fd, token, mode)
 

@@ -15,13 +15,19 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tddkit import child, messages
+from tddkit import child, confine, messages
 from tddkit.plugin import OUTPUT_LIMIT
 
-PYTEST_ARGS = ["-q", "-p", "no:cacheprovider", "--no-header", "-o", "console_output_style=classic"]
+KIT_INI = Path(__file__).with_name("kit_pytest.ini")
+PYTEST_ARGS = ["-q", "-p", "no:cacheprovider", "--no-header", "-o", "console_output_style=classic",
+               # the kit's configuration, not the workspace's: no ini addopts, no conftest.py
+               "-c", str(KIT_INI), "--rootdir", ".", "--noconftest"]
+# Variables of the learner's shell that would change which tests run or how they report.
+UNWANTED_ENV = ("PYTEST_ADDOPTS", "PYTEST_PLUGINS")
 
 
 @dataclass
@@ -72,36 +78,70 @@ def run_tests(
     derandomize: bool = False,
 ) -> RawRun:
     token = secrets.token_hex(16)
-    with tempfile.TemporaryFile() as report, tempfile.TemporaryFile() as output:
-        env = dict(os.environ)
-        env[child.REPORT_FD] = str(report.fileno())
-        env[child.TOKEN] = token
+    marker = confine.new_marker()
+    confine.sweep_orphans()
+    with report_file() as (report, report_fd), tempfile.TemporaryFile() as output:
+        token_fd = token_pipe(token)
+        env = {k: v for k, v in os.environ.items() if k not in UNWANTED_ENV}
+        env[child.REPORT_FD] = str(report_fd)
+        env[child.TOKEN_FD] = str(token_fd)
+        env[confine.MARKER] = marker
+        env[confine.PARENT] = str(os.getpid())
         env.pop(child.HYPOTHESIS_MODE, None)
         if derandomize:
             env[child.HYPOTHESIS_MODE] = "derandomize"
-        env.pop("PYTEST_ADDOPTS", None)  # the learner's shell must not change what counts
         started = time.monotonic()
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "tddkit.child", *pytest_args(test_files, collect_only)],
-            cwd=workspace,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            pass_fds=(report.fileno(),),
-            start_new_session=True,
-        )
+        try:
+            proc = subprocess.Popen(
+                [sys.executable, "-P", "-m", "tddkit.child", *pytest_args(test_files, collect_only)],
+                cwd=workspace,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                pass_fds=(report_fd, token_fd),
+                start_new_session=True,
+            )
+        finally:
+            os.close(token_fd)
+            os.close(report_fd)
         raw = RawRun(timeout=timeout)
         try:
-            raw.returncode = proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            raw.timed_out = True
-            kill_group(proc.pid)
-            raw.returncode = proc.wait()
-        kill_group(proc.pid)  # children the tests left behind
+            try:
+                raw.returncode = proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                raw.timed_out = True
+                kill_group(proc.pid)
+                raw.returncode = proc.wait()
+        finally:  # also when the runner itself is interrupted (Ctrl-C)
+            kill_group(proc.pid)  # children the tests left behind ...
+            confine.kill_marked(marker)  # ... and those that left the process group
         raw.duration = time.monotonic() - started
         read_results(raw, report, output, token)
     return raw
+
+
+@contextmanager
+def report_file():
+    """The report file: the runner reads it, the test process gets a write-only, append-only
+    descriptor, so that learner code can neither read the records back (with their token) nor
+    rewrite the ones already written."""
+    fd, path = tempfile.mkstemp(prefix="tddkit-report-")
+    try:
+        write_fd = os.open(path, os.O_WRONLY | os.O_APPEND)
+    finally:
+        os.unlink(path)
+    with os.fdopen(fd, "w+b") as report:
+        yield report, write_fd
+
+
+def token_pipe(token: str) -> int:
+    """A pipe holding the token, for the test process to read once: the token is not in its
+    environment, where /proc/<pid>/environ would show it to the learner's code."""
+    read_fd, write_fd = os.pipe()
+    os.write(write_fd, token.encode())
+    os.close(write_fd)
+    return read_fd
 
 
 def read_results(raw: RawRun, report, output, token: str) -> RawRun:
