@@ -25,6 +25,9 @@ def judge(ws: Workspace, kata: Kata, state) -> Outcome:
     expected = expected_tests(kata, state)
     tampered = ws.changed_shipped_files(kata)
     raw = runner.run_tests(ws.root, list(kata.tests), kata.timeout)
+    # Checked again after the run: code under test can change a test file that pytest has not
+    # read yet (a kata's second test file), and no unlock may follow from such a run.
+    tampered = tampered or ws.changed_shipped_files(kata)
     verdict = light.decide(kata.id, expected, raw, tampered)
     return record(ws, kata, state, verdict, tampered)
 

@@ -21,6 +21,8 @@ from tddkit.plugin import PASSED
 from tddkit.runner import RawRun
 
 GREEN, RED, AMBER = "green", "red", "amber"
+INTERRUPTED = 2  # pytest's exit status when a KeyboardInterrupt stopped the session
+INTERNAL_ERROR = 3  # ... and when something broke pytest itself
 NOT_RUN = "not run"
 
 
@@ -101,6 +103,12 @@ def _crash_reason(raw: RawRun, running: str | None) -> str:
     return messages.EXITED_EARLY.format(code, during)
 
 
+def _forged(raw: RawRun) -> bool:
+    """Records the plugin never writes: a test reported twice, or more than one finish."""
+    ids = [r.get("id") for r in raw.of_kind("test")]
+    return len(ids) != len(set(ids)) or len(raw.of_kind("finish")) > 1
+
+
 def _ran_out_of_memory(tests: list[TestResult]) -> bool:
     return any("MemoryError" in (t.message + t.details) for t in tests if not t.passed)
 
@@ -128,19 +136,28 @@ def decide(kata: str, expected: list[dict], raw: RawRun, tampered: list[str] = (
     finished_ids = {r["id"] for r in raw.of_kind("test")}
     running = next((s for s in reversed(starts) if s not in finished_ids), None)
 
+    during = messages.DURING.format(running.split("::")[-1]) if running else messages.DURING_COLLECTION
     if tampered:
         return verdict(AMBER, messages.TAMPERED.format(", ".join(tampered), kata))
+    if _forged(raw):
+        return verdict(AMBER, messages.RESULTS_FORGED)
     if raw.timed_out:
-        return verdict(AMBER, messages.TIMED_OUT.format(f"{raw.timeout:g}", messages.DURING.format(running.split("::")[-1]) if running else messages.DURING_COLLECTION))
+        return verdict(AMBER, messages.TIMED_OUT.format(f"{raw.timeout:g}", during))
     errors = raw.of_kind("collect_error")
+    finish = raw.of_kind("finish")
+    if _ran_out_of_memory(tests) or any("MemoryError" in e.get("message", "") for e in errors) or (
+            not finish and "MemoryError" in raw.output):
+        return verdict(AMBER, messages.OUT_OF_MEMORY)
     if errors:
         return verdict(AMBER, messages.COLLECTION_ERROR.format(_where(errors[0])))
-    if not raw.of_kind("finish"):
-        if _ran_out_of_memory(tests) or "MemoryError" in raw.output:
-            return verdict(AMBER, messages.OUT_OF_MEMORY)
+    if not finish:
         return verdict(AMBER, _crash_reason(raw, running))
-    if _ran_out_of_memory(tests):
-        return verdict(AMBER, messages.OUT_OF_MEMORY)
+    if finish[0].get("exitstatus") == INTERRUPTED:
+        return verdict(AMBER, messages.INTERRUPTED.format(during))
+    if finish[0].get("exitstatus") == INTERNAL_ERROR:  # e.g. SystemExit while importing the tests
+        text = "\n".join(l.removeprefix("INTERNALERROR> ") for l in raw.output.splitlines()
+                         if l.startswith("INTERNALERROR>"))
+        return verdict(AMBER, messages.INTERNAL_ERROR.format(during, _where({"message": text})))
     missing = [t for t in tests if t.outcome == NOT_RUN]
     if missing:
         names = ", ".join(t.name for t in missing[:3]) + (" ..." if len(missing) > 3 else "")

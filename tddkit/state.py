@@ -50,9 +50,18 @@ class State:
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=15, isolation_level=None)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=FULL")
-        db.executescript(SCHEMA)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=FULL")
+            # Opening reads only the first page: a truncated or partly overwritten file shows
+            # up here, not later in the middle of a command.
+            check = db.execute("PRAGMA quick_check").fetchall()
+            if check != [("ok",)]:
+                raise sqlite3.DatabaseError("database disk image is malformed: " + "; ".join(str(r[0]) for r in check[:3]))
+            db.executescript(SCHEMA)
+        except BaseException:
+            db.close()
+            raise
         return db
 
     def _open(self) -> sqlite3.Connection:
@@ -83,12 +92,15 @@ class State:
             with self._db:
                 self._db.execute("BEGIN IMMEDIATE")
                 self._db.execute(sql, params)
-        except sqlite3.OperationalError as err:
-            raise StateError(messages.STATE_LOCKED.format(self.path, err)) from None
+        except sqlite3.DatabaseError as err:
+            raise _state_error(self.path, err) from None
 
     def _rows(self, sql: str, params: tuple = ()) -> list[tuple]:
-        with closing(self._db.execute(sql, params)) as cur:
-            return cur.fetchall()
+        try:
+            with closing(self._db.execute(sql, params)) as cur:
+                return cur.fetchall()
+        except sqlite3.DatabaseError as err:
+            raise _state_error(self.path, err) from None
 
     # -- runs -------------------------------------------------------------------------
 
@@ -147,6 +159,14 @@ class State:
             "ON CONFLICT (kata) DO UPDATE SET digest = excluded.digest, tests = excluded.tests",
             (kata, digest, json.dumps(tests)),
         )
+
+
+def _state_error(path: Path, err: sqlite3.DatabaseError) -> StateError:
+    """A failed read or write: busy or read-only (try again), or damaged (the next command moves
+    the file aside)."""
+    if isinstance(err, sqlite3.OperationalError) and not _is_corruption(err):
+        return StateError(messages.STATE_LOCKED.format(path, err))
+    return StateError(messages.STATE_DAMAGED.format(path, err))
 
 
 def _is_corruption(err: sqlite3.Error) -> bool:
