@@ -212,3 +212,72 @@ def test_watch_outside_a_workspace_is_a_one_line_error(tmp_path):
 def test_watch_an_unknown_kata_is_a_one_line_error(workspace):
     done = tddkit("watch", "sincostn", "--no-keys", cwd=workspace)
     assert done.returncode == 2 and "did you mean 'sincostan'" in done.stderr
+
+
+def test_every_run_draws_fresh_hypothesis_examples(workspace, kata):
+    calls = workspace / "angles.log"
+    # The reference, noting every angle it is given in a test process (not in the script
+    # tests' subprocesses): one line per run, then one per call.
+    kata.write_text(REFERENCE + f"""
+if "_pytest" in sys.modules:
+    _log = open({str(calls)!r}, "a")
+    _log.write("run\\n")
+    _checked = check_angle
+
+    def check_angle(angle):
+        _log.write(repr(angle) + "\\n")
+        _log.flush()
+        return _checked(angle)
+""")
+    watch = Watch(workspace)
+    assert watch.verdict()["light"] == "green"
+    os.utime(kata)  # a save without a change: the kata runs again
+    assert watch.verdict()["light"] == "green"
+    assert watch.stop() == 0
+    runs = calls.read_text().split("run\n")[1:]
+    assert len(runs) == 2
+    first, second = (set(r.splitlines()) for r in runs)
+    assert len(first) > 100 and first != second, "the second run drew examples of its own"
+
+
+def test_keys_on_a_terminal_hint_list_and_quit(workspace):
+    import pty
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the watcher, on a terminal of its own
+        os.chdir(workspace)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("TDDKIT_")}
+        env.pop("NO_COLOR", None)
+        os.execve(sys.executable, [sys.executable, "-m", "tddkit", "watch", "sincostan"], env)
+    screen = b""
+
+    def until(text: bytes) -> None:
+        nonlocal screen
+        deadline = time.monotonic() + WAIT
+        while text not in screen:
+            assert time.monotonic() < deadline, f"{text!r} never shown; the screen: {screen[-2000:]!r}"
+            try:
+                screen += os.read(fd, 65536)
+            except OSError:
+                break
+
+    try:
+        until(b"RED")
+        assert b"\033[2J" in screen and b"\033[1;31m" in screen, "redrawn in place, in colour on a terminal"
+        assert b"[x] RED" in screen and b"[h] hint" in screen
+        os.write(fd, b"h")
+        until(b"Hint 1/")
+        os.write(fd, b"l")
+        until(b"katas green")
+        os.write(fd, b"q")
+        until(b"\n")
+        _, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 0
+    finally:
+        os.close(fd)
+        try:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+    assert wait_until_gone(workspace) == []
