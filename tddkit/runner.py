@@ -23,7 +23,9 @@ from tddkit import child, confine, messages
 from tddkit.plugin import OUTPUT_LIMIT
 
 KIT_INI = Path(__file__).with_name("kit_pytest.ini")
-PYTEST_ARGS = ["-q", "-p", "no:cacheprovider", "--no-header", "-o", "console_output_style=classic",
+# --tb=native: pytest's own traceback formatting doubles the time of a run with many failures,
+# and the learner reads the assertion message, which is the same either way.
+PYTEST_ARGS = ["-q", "-p", "no:cacheprovider", "--no-header", "--tb=native", "-o", "console_output_style=classic",
                # the kit's configuration, not the workspace's: no ini addopts, no conftest.py
                "-c", str(KIT_INI), "--rootdir", ".", "--noconftest"]
 # Variables of the learner's shell that would change which tests run or how they report.
