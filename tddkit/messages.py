@@ -11,6 +11,7 @@ NOT_A_WORKSPACE = "{} is not a tddkit workspace; make one with `tddkit init my-k
 ALREADY_A_WORKSPACE = "{} is already a tddkit workspace; nothing was changed (to start over, `tddkit init` another folder)"
 INIT_WOULD_OVERWRITE = "{} already has {}; nothing was changed (choose an empty or new folder)"
 INIT_NOT_A_FOLDER = "{} is a file, not a folder; nothing was changed"
+INIT_FAILED = "could not make a workspace in {} ({}); nothing was left behind"
 INIT_DONE = """Made a tddkit workspace in {path}
 
   cd {cd}

@@ -147,6 +147,12 @@ class State:
     def see_lesson(self, kata: str) -> None:
         self._write("INSERT OR IGNORE INTO lessons_seen (kata, at) VALUES (?, ?)", (kata, time.time()))
 
+    def katas_recorded(self) -> set[str]:
+        """Every kata the state holds progress for: after a kit upgrade that renamed a kata, the
+        old name is here and not in the catalogue (its rows are kept, never dropped)."""
+        rows = self._rows("SELECT kata FROM runs UNION SELECT kata FROM unlocks UNION SELECT kata FROM hints")
+        return {r[0] for r in rows}
+
     # -- cached list of expected tests ------------------------------------------------------
 
     def expected(self, kata: str, digest: str) -> list[dict] | None:

@@ -123,9 +123,32 @@ def init(target: Path) -> Workspace:
         raise UsageError(messages.INIT_NOT_A_FOLDER.format(target))
     if (target / STATE_DIR / MARKER).exists():
         raise UsageError(messages.ALREADY_A_WORKSPACE.format(target))
-    clashes = [p for p in planned_files() if (target / p).exists()]
+    blocking = next((p for p in target.parents if p.exists() and not p.is_dir()), None)
+    if blocking is not None:
+        raise UsageError(messages.INIT_NOT_A_FOLDER.format(blocking))
+    planned = planned_files()
+    clashes = [p for p in planned if (target / p).exists()]
     if clashes:
         raise UsageError(messages.INIT_WOULD_OVERWRITE.format(target, ", ".join(sorted(set(clashes))[:5])))
+    existed = target.exists()
+    try:
+        return _write_workspace(target)
+    except OSError as err:
+        # Nothing planned existed before (no clashes), so everything planned is ours to take back.
+        for rel in sorted(planned, reverse=True):
+            try:
+                content.remove_path(target / rel)
+            except OSError:
+                pass
+        for folder in ("katas", "tests", "solutions", *([] if existed else ["."])):
+            try:
+                (target / folder).rmdir()
+            except OSError:
+                pass
+        raise UsageError(messages.INIT_FAILED.format(target, err.strerror or err)) from None
+
+
+def _write_workspace(target: Path) -> Workspace:
     write_skeleton(target)
     ws = Workspace(target.resolve())
     for kata in catalogue.load():
