@@ -38,7 +38,10 @@ def tddkit(*args: str, cwd: Path, timeout: float = 90, env: dict | None = None,
 
 def run_json(ws: Path, *extra: str, **kw) -> dict:
     """`tddkit run sincostan --json`: its one JSON object, after checking it said no traceback."""
-    done = tddkit("run", KATA, "--json", *extra, cwd=ws, **kw)
+    return checked_json(tddkit("run", KATA, "--json", *extra, cwd=ws, **kw))
+
+
+def checked_json(done: subprocess.CompletedProcess) -> dict:
     out, err = done.stdout.decode(), done.stderr.decode()
     assert "Traceback" not in err, err[-3000:]
     result = json.loads(out)
@@ -70,6 +73,11 @@ def in_first_call(hostile: str, base: str = REFERENCE) -> str:
             if _armed[0] and "pytest" in _sys.modules:
                 _armed[0] = False
         """) + body + "\n    return _real_sincostan(angle, degrees=degrees)\n"
+
+
+def expected_in(ws: Path) -> list[dict]:
+    """The expected tests of sincostan, as the workspace's state has them cached."""
+    return json.loads(state_rows(ws, f"SELECT tests FROM expected WHERE kata = '{KATA}'")[0][0])
 
 
 def write_learner(ws: Path, text: str) -> str:
@@ -140,3 +148,60 @@ def alive(pid: int) -> bool:
             return f.read().rsplit(")", 1)[1].split()[0] != "Z"
     except FileNotFoundError:
         return False
+
+
+def as_unprivileged(*args):
+    """The command, run without the powers that let root write anywhere (so that a read-only
+    workspace is read-only even in a container that runs as root)."""
+    if os.geteuid() != 0:
+        return list(args)
+    return ["setpriv", "--bounding-set", "-dac_override,-dac_read_search,-fowner", *args]
+
+
+needs_read_only = pytest.mark.skipif(os.geteuid() == 0 and not shutil.which("setpriv"),
+                                     reason="running as root without setpriv: a read-only folder is not read-only")
+
+
+# -- many runs at once ------------------------------------------------------------------------------
+
+class Cases:
+    """Cases whose runs start together, a few at a time, when their module's first test asks.
+
+    Each case has a `prepare(ws)` that writes the hostile files into its own fresh workspace and
+    returns what the test needs back (usually the learner's text); the run is `tddkit run
+    sincostan --json` unless the case gives its own `run(ws)`. Each case's test then checks its
+    own run. Only the cases of the tests that were selected are run.
+    """
+
+    def __init__(self):
+        self.cases: dict[str, tuple] = {}
+
+    def case(self, name: str, env: dict | None = None, run=None):
+        def register(prepare):
+            self.cases[name] = (prepare, env, run)
+            return prepare
+        return register
+
+    def start(self, template: Path, root: Path, selected: set[str]) -> dict:
+        from concurrent.futures import ThreadPoolExecutor
+
+        wanted = {n: c for n, c in self.cases.items() if n.split("[")[0] in selected}
+        pool = ThreadPoolExecutor(max(2, os.cpu_count() or 2))
+
+        def one(name, prepare, env, run):
+            ws = root / name.replace("/", "_").replace(" ", "_")
+            shutil.copytree(template, ws, symlinks=True)
+            back = prepare(ws)
+            got = run(ws) if run else tddkit("run", KATA, "--json", cwd=ws, env=env)
+            return ws, back, got
+
+        futures = {n: pool.submit(one, n, *c) for n, c in wanted.items()}
+        pool.shutdown(wait=False)
+        return futures
+
+
+def selected_tests(request) -> set[str]:
+    """The names (without parameters) of the selected tests in the requesting module."""
+    module = request.module.__name__
+    return {item.originalname for item in request.session.items
+            if getattr(item, "module", None) is not None and item.module.__name__ == module}

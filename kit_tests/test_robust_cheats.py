@@ -3,22 +3,25 @@ a monkeypatch of pytest's outcome machinery, a forged result line, a changed tes
 give GREEN. docs/guarantees.md says what is guarded and what is not: code in the test process can
 always cheat on purpose.
 
-Most cases put a cheat beside the *stub* (every test fails) or a known-wrong solution (a mutant):
-without the protection the run would be GREEN.
+The runs of the cases start together, a few at a time (Cases in robust_support.py); each
+test checks its own. Most cases put a cheat beside a known-wrong solution (a mutant) or the stub: without the
+protection the run would be GREEN.
 """
 
 from __future__ import annotations
 
-import json
 import textwrap
 
 import pytest
-from robust_support import (KATA, REFERENCE, REPO, STUB, TESTS, assert_intact, expected_ids,  # noqa: F401
-                            in_first_call, not_unlocked, robust_template, run_json, state_rows, tddkit,
-                            with_reference, write_learner, ws)
+from robust_support import (REPO, STUB, TESTS, Cases, assert_intact, checked_json, expected_in,  # noqa: F401
+                            in_first_call, not_unlocked, robust_template, selected_tests, tddkit, with_reference,
+                            write_learner)
 
 # A known-wrong solution: treats degrees as radians. Only plain asserts catch it.
 MUTANT = (REPO / "mutants" / "sincostan" / "degrees_ignored" / "sincostan.py").read_text()
+# A known-wrong solution that fails only the few cases of test_not_a_real_number_is_a_type_error
+# (it accepts True and False as angles): its runs are as quick as the reference's.
+FEW_WRONG = (REPO / "mutants" / "sincostan" / "bool_accepted" / "sincostan.py").read_text()
 
 REPORT_EVERYTHING_PASSED = """
 import pytest
@@ -32,6 +35,21 @@ def pytest_runtest_makereport(item, call):
 """
 
 
+CASES = Cases()
+case = CASES.case
+
+
+@pytest.fixture(scope="module")
+def runs(robust_template, tmp_path_factory, request):
+    return CASES.start(robust_template, tmp_path_factory.mktemp("cheats"), selected_tests(request))
+
+
+def outcome(runs, name):
+    """(workspace, what prepare gave back, the run's JSON) of one case."""
+    ws, back, done = runs[name].result()
+    return ws, back, checked_json(done)
+
+
 def assert_not_green(result, ws):
     assert result["light"] in ("red", "amber"), result
     assert result["unlocked"] is False and not_unlocked(ws)
@@ -39,27 +57,39 @@ def assert_not_green(result, ws):
 
 # -- pytest's own machinery, patched to say "passed" ------------------------------------------
 
-@pytest.mark.parametrize("where", ["conftest.py", "tests/conftest.py", "katas/conftest.py"])
-def test_a_conftest_that_rewrites_reports_as_passed_is_not_green(ws, where):
-    (ws / where).write_text(REPORT_EVERYTHING_PASSED)
-    mine = write_learner(ws, STUB)
-    result = run_json(ws)
+CONFTEST_PLACES = ["conftest.py", "tests/conftest.py", "katas/conftest.py"]
+for _where in CONFTEST_PLACES:
+    @case(f"test_a_conftest_that_rewrites_reports_as_passed_is_not_green[{_where}]")
+    def _(ws, where=_where):
+        (ws / where).write_text(REPORT_EVERYTHING_PASSED)
+        return write_learner(ws, FEW_WRONG)
+
+
+@pytest.mark.parametrize("where", CONFTEST_PLACES)
+def test_a_conftest_that_rewrites_reports_as_passed_is_not_green(runs, where):
+    ws, mine, result = outcome(runs, f"test_a_conftest_that_rewrites_reports_as_passed_is_not_green[{where}]")
     assert_not_green(result, ws)
     assert_intact(ws, mine, runs=1)
 
 
-def test_a_conftest_that_replaces_every_test_function_is_not_green(ws):
+@case("test_a_conftest_that_replaces_every_test_function_is_not_green")
+def _(ws):
     (ws / "tests" / "conftest.py").write_text(textwrap.dedent("""
         def pytest_collection_modifyitems(items):
             for item in items:
                 item.obj = lambda *args, **kwargs: None
         """))
-    mine = write_learner(ws, STUB)
-    assert_not_green(run_json(ws), ws)
+    return write_learner(ws, FEW_WRONG)
+
+
+def test_a_conftest_that_replaces_every_test_function_is_not_green(runs):
+    ws, mine, result = outcome(runs, "test_a_conftest_that_replaces_every_test_function_is_not_green")
+    assert_not_green(result, ws)
     assert_intact(ws, mine, runs=1)
 
 
-def test_a_conftest_that_strips_asserts_from_the_tests_is_not_green(ws):
+@case("test_a_conftest_that_strips_asserts_from_the_tests_is_not_green")
+def _(ws):
     (ws / "conftest.py").write_text(textwrap.dedent("""
         import ast
         import _pytest.assertion.rewrite as rewrite
@@ -73,13 +103,18 @@ def test_a_conftest_that_strips_asserts_from_the_tests_is_not_green(ws):
 
         rewrite.rewrite_asserts = _no_asserts
         """))
-    mine = write_learner(ws, MUTANT)
-    assert_not_green(run_json(ws), ws)
+    return write_learner(ws, MUTANT)
+
+
+def test_a_conftest_that_strips_asserts_from_the_tests_is_not_green(runs):
+    ws, mine, result = outcome(runs, "test_a_conftest_that_strips_asserts_from_the_tests_is_not_green")
+    assert_not_green(result, ws)
     assert_intact(ws, mine, runs=1)
 
 
-def test_learner_code_that_swallows_exceptions_in_pytests_call_machinery_is_not_green(ws):
-    mine = write_learner(ws, STUB + textwrap.dedent("""
+@case("test_learner_code_that_swallows_exceptions_in_pytests_call_machinery_is_not_green")
+def _(ws):
+    return write_learner(ws, FEW_WRONG + textwrap.dedent("""
 
         from _pytest.runner import CallInfo as _CallInfo
         _from_call = _CallInfo.from_call.__func__
@@ -94,17 +129,26 @@ def test_learner_code_that_swallows_exceptions_in_pytests_call_machinery_is_not_
 
         _CallInfo.from_call = classmethod(_quiet)
         """))
-    assert_not_green(run_json(ws), ws)
+
+
+def test_learner_code_that_swallows_exceptions_in_pytests_call_machinery_is_not_green(runs):
+    ws, mine, result = outcome(runs, "test_learner_code_that_swallows_exceptions_in_pytests_call_machinery_is_not_green")
+    assert_not_green(result, ws)
     assert_intact(ws, mine, runs=1)
 
 
-def test_learner_code_that_makes_test_functions_do_nothing_is_not_green(ws):
-    mine = write_learner(ws, STUB + textwrap.dedent("""
+@case("test_learner_code_that_makes_test_functions_do_nothing_is_not_green")
+def _(ws):
+    return write_learner(ws, FEW_WRONG + textwrap.dedent("""
 
         import _pytest.python
         _pytest.python.Function.runtest = lambda self: None
         """))
-    assert_not_green(run_json(ws), ws)
+
+
+def test_learner_code_that_makes_test_functions_do_nothing_is_not_green(runs):
+    ws, mine, result = outcome(runs, "test_learner_code_that_makes_test_functions_do_nothing_is_not_green")
+    assert_not_green(result, ws)
     assert_intact(ws, mine, runs=1)
 
 
@@ -130,12 +174,6 @@ def _forge():
         except OSError:
             pass
 """
-
-
-def test_forged_result_lines_without_the_token_are_ignored(ws, expected_ids):
-    mine = write_learner(ws, STUB + forged_lines(expected_ids, '"0" * 32'))
-    assert_not_green(run_json(ws), ws)
-    assert_intact(ws, mine, runs=1)
 
 
 STEAL_TOKEN = """
@@ -172,107 +210,162 @@ def _steal_token():
 """
 
 
-def test_the_token_cannot_be_stolen_from_the_environment_or_the_report(ws, expected_ids):
-    mine = write_learner(ws, in_first_call(forged_lines(expected_ids, "_steal_token()"), base=STUB + STEAL_TOKEN))
-    assert_not_green(run_json(ws), ws)
+@case("test_forged_result_lines_without_the_token_are_ignored")
+def _(ws):
+    return write_learner(ws, FEW_WRONG + forged_lines(expected_in(ws), '"0" * 32'))
+
+
+def test_forged_result_lines_without_the_token_are_ignored(runs):
+    ws, mine, result = outcome(runs, "test_forged_result_lines_without_the_token_are_ignored")
+    assert_not_green(result, ws)
     assert_intact(ws, mine, runs=1)
 
 
-# -- configuration: ini files, environment ------------------------------------------------------
+@case("test_the_token_cannot_be_stolen_from_the_environment_or_the_report")
+def _(ws):
+    return write_learner(ws, in_first_call(forged_lines(expected_in(ws), "_steal_token()"), base=FEW_WRONG + STEAL_TOKEN))
 
-def test_pytest_ini_addopts_that_deselect_the_failing_tests_is_not_green(ws):
+
+def test_the_token_cannot_be_stolen_from_the_environment_or_the_report(runs):
+    ws, mine, result = outcome(runs, "test_the_token_cannot_be_stolen_from_the_environment_or_the_report")
+    assert_not_green(result, ws)
+    assert_intact(ws, mine, runs=1)
+
+
+@case("test_a_fake_tddkit_package_in_the_workspace_is_not_imported")
+def _(ws):
+    fake = ws / "tddkit"
+    fake.mkdir()
+    (fake / "__init__.py").write_text("")
+    (fake / "child.py").write_text(STEAL_TOKEN + forged_lines(expected_in(ws), "_steal_token()"))
+    return write_learner(ws, STUB)
+
+
+def test_a_fake_tddkit_package_in_the_workspace_is_not_imported(runs):
+    ws, mine, result = outcome(runs, "test_a_fake_tddkit_package_in_the_workspace_is_not_imported")
+    assert_not_green(result, ws)
+    assert_intact(ws, mine, runs=1)
+
+
+# -- configuration: ini files, environment, conftest ----------------------------------------------
+
+@case("test_pytest_ini_addopts_that_deselect_the_failing_tests_is_not_green")
+def _(ws):
     ini = ws / "pytest.ini"
     ini.write_text(ini.read_text().replace("addopts = -p no:cacheprovider",
-                                           'addopts = -p no:cacheprovider -k "not degrees and not quarter and not poles"'))
-    mine = write_learner(ws, MUTANT)
-    assert_not_green(run_json(ws), ws)
+                                           'addopts = -p no:cacheprovider -k "not real_number"'))
+    return write_learner(ws, FEW_WRONG)
+
+
+def test_pytest_ini_addopts_that_deselect_the_failing_tests_is_not_green(runs):
+    ws, mine, result = outcome(runs, "test_pytest_ini_addopts_that_deselect_the_failing_tests_is_not_green")
+    assert_not_green(result, ws)
     assert_intact(ws, mine, runs=1)
 
 
-def test_pytest_addopts_and_plugins_from_the_learners_shell_are_ignored(ws):
+@case("test_pytest_addopts_and_plugins_from_the_learners_shell_are_ignored",
+      env={"PYTEST_ADDOPTS": '-k "not real_number"', "PYTEST_PLUGINS": "katas.cheat_plugin"})
+def _(ws):
     (ws / "katas" / "cheat_plugin.py").write_text(REPORT_EVERYTHING_PASSED)
-    mine = write_learner(ws, MUTANT)
-    result = run_json(ws, env={"PYTEST_ADDOPTS": '-k "not degrees"', "PYTEST_PLUGINS": "katas.cheat_plugin"})
+    return write_learner(ws, FEW_WRONG)
+
+
+def test_pytest_addopts_and_plugins_from_the_learners_shell_are_ignored(runs):
+    ws, mine, result = outcome(runs, "test_pytest_addopts_and_plugins_from_the_learners_shell_are_ignored")
     assert_not_green(result, ws)
     assert result["light"] == "red", "the tests ran as shipped: the mutant is caught"
     assert_intact(ws, mine, runs=1)
 
 
-def test_a_conftest_that_deselects_tests_is_not_green(ws):
+@case("test_a_conftest_that_deselects_tests_is_not_green")
+def _(ws):
     (ws / "tests" / "conftest.py").write_text(textwrap.dedent("""
         def pytest_collection_modifyitems(config, items):
-            items[:] = [i for i in items if "degrees" not in i.nodeid]
+            items[:] = [i for i in items if "real_number" not in i.nodeid]
         """))
-    mine = write_learner(ws, MUTANT)
-    assert_not_green(run_json(ws), ws)
-    assert_intact(ws, mine, runs=1)
+    return write_learner(ws, FEW_WRONG)
 
 
-def test_a_fake_tddkit_package_in_the_workspace_is_not_imported(ws, expected_ids):
-    fake = ws / "tddkit"
-    fake.mkdir()
-    (fake / "__init__.py").write_text("")
-    (fake / "child.py").write_text(STEAL_TOKEN + forged_lines(expected_ids, "_steal_token()"))
-    mine = write_learner(ws, STUB)
-    assert_not_green(run_json(ws), ws)
+def test_a_conftest_that_deselects_tests_is_not_green(runs):
+    ws, mine, result = outcome(runs, "test_a_conftest_that_deselects_tests_is_not_green")
+    assert_not_green(result, ws)
     assert_intact(ws, mine, runs=1)
 
 
 # -- skips, xfails, deleted and edited tests -------------------------------------------------------
 
-@pytest.mark.parametrize("hostile", [
-    "import pytest\npytest.skip('later', allow_module_level=True)\n",
-])
-def test_skipping_the_whole_test_module_from_learner_code_is_amber(ws, hostile):
-    mine = write_learner(ws, with_reference(hostile))
-    result = run_json(ws)
+@case("test_skipping_the_whole_test_module_from_learner_code_is_amber")
+def _(ws):
+    return write_learner(ws, with_reference("import pytest\npytest.skip('later', allow_module_level=True)\n"))
+
+
+def test_skipping_the_whole_test_module_from_learner_code_is_amber(runs):
+    ws, mine, result = outcome(runs, "test_skipping_the_whole_test_module_from_learner_code_is_amber")
     assert result["light"] == "amber" and "did not run" in result["reason"]
     assert_not_green(result, ws)
     assert_intact(ws, mine, runs=1)
 
 
-@pytest.mark.parametrize("call", ["pytest.skip('not today')", "pytest.xfail('known')"])
-def test_skip_or_xfail_from_inside_the_code_under_test_is_not_a_pass(ws, call):
-    mine = write_learner(ws, STUB.replace("raise NotImplementedError", f"import pytest; {call}; raise NotImplementedError"))
+SKIP_CALLS = ["pytest.skip('not today')", "pytest.xfail('known')"]
+for _call in SKIP_CALLS:
+    @case(f"test_skip_or_xfail_from_inside_the_code_under_test_is_not_a_pass[{_call}]")
+    def _(ws, call=_call):
+        return write_learner(ws, STUB.replace("raise NotImplementedError", f"import pytest; {call}; raise NotImplementedError"))
+
+
+@pytest.mark.parametrize("call", SKIP_CALLS)
+def test_skip_or_xfail_from_inside_the_code_under_test_is_not_a_pass(runs, call):
+    ws, mine, result = outcome(runs, f"test_skip_or_xfail_from_inside_the_code_under_test_is_not_a_pass[{call}]")
     assert mine != STUB
-    result = run_json(ws)
     assert_not_green(result, ws)
     assert_intact(ws, mine, runs=1)
 
 
-@pytest.mark.parametrize("change", ["delete", "skip marker", "xfail marker", "empty"])
-def test_deleting_or_editing_the_kata_tests_is_amber_and_names_the_file(ws, change):
-    tests = ws / TESTS
-    source = tests.read_text()
-    if change == "delete":
-        tests.unlink()
-    elif change == "empty":
-        tests.write_text("")
-    else:
-        marker = "pytest.mark.skip" if change == "skip marker" else "pytest.mark.xfail"
-        tests.write_text(source.replace("@pytest.mark.step(", f"@{marker}\n@pytest.mark.step("))
-    mine = write_learner(ws, MUTANT)
-    result = run_json(ws)
+CHANGES = ["delete", "skip marker", "xfail marker", "empty"]
+for _change in CHANGES:
+    @case(f"test_deleting_or_editing_the_kata_tests_is_amber_and_names_the_file[{_change}]")
+    def _(ws, change=_change):
+        tests = ws / TESTS
+        source = tests.read_text()
+        if change == "delete":
+            tests.unlink()
+        elif change == "empty":
+            tests.write_text("")
+        else:
+            marker = "pytest.mark.skip" if change == "skip marker" else "pytest.mark.xfail"
+            tests.write_text(source.replace("@pytest.mark.step(", f"@{marker}\n@pytest.mark.step("))
+        return write_learner(ws, FEW_WRONG)
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_deleting_or_editing_the_kata_tests_is_amber_and_names_the_file(runs, change):
+    ws, mine, result = outcome(runs, f"test_deleting_or_editing_the_kata_tests_is_amber_and_names_the_file[{change}]")
     assert result["light"] == "amber" and str(TESTS) in result["reason"] and "reset sincostan --tests" in result["reason"]
     assert_not_green(result, ws)
     assert (ws / "katas" / "sincostan.py").read_text() == mine
 
 
-def test_learner_code_that_rewrites_the_tests_during_the_run_is_not_green(ws):
-    mine = write_learner(ws, with_reference(f"""
+@case("test_learner_code_that_rewrites_the_tests_during_the_run_is_not_green")
+def _(ws):
+    return write_learner(ws, with_reference(f"""
         from pathlib import Path as _Path
         _t = _Path(__file__).resolve().parents[1] / {str(TESTS)!r}
         _t.write_text(_t.read_text() + "\\n# passed, honestly\\n")
         """))
-    result = run_json(ws)
+
+
+def test_learner_code_that_rewrites_the_tests_during_the_run_is_not_green(runs):
+    ws, mine, result = outcome(runs, "test_learner_code_that_rewrites_the_tests_during_the_run_is_not_green")
     assert result["light"] == "amber" and str(TESTS) in result["reason"]
     assert_not_green(result, ws)
+    assert (ws / "katas" / "sincostan.py").read_text() == mine
 
 
 # -- cwd, sys.path and files written into the workspace -----------------------------------------
 
-def test_changing_cwd_and_sys_path_and_writing_files_changes_nothing_that_counts(ws):
-    mine = write_learner(ws, with_reference("""
+@case("test_changing_cwd_and_sys_path_and_writing_files_changes_nothing_that_counts")
+def _(ws):
+    return write_learner(ws, with_reference("""
         import os as _os, tempfile as _tempfile
         _here = _os.path.dirname(_os.path.dirname(_os.path.abspath(__file__)))
         for _name in ("scratch.txt", "tests/notes.txt", "katas/__pycache__/junk.pyc"):
@@ -282,22 +375,27 @@ def test_changing_cwd_and_sys_path_and_writing_files_changes_nothing_that_counts
         sys.path.insert(0, _tempfile.gettempdir())
         sys.path.append("/nonexistent")
         """))
-    result = run_json(ws)
+
+
+def test_changing_cwd_and_sys_path_and_writing_files_changes_nothing_that_counts(runs):
+    ws, mine, result = outcome(runs, "test_changing_cwd_and_sys_path_and_writing_files_changes_nothing_that_counts")
     assert result["light"] == "green" and result["passed"] == result["total"] > 100
     assert_intact(ws, mine, runs=1)
 
 
-def test_learner_code_that_wrecks_the_state_file_mid_run_loses_no_light_and_no_code(ws):
-    mine = write_learner(ws, with_reference("""
+@case("test_learner_code_that_wrecks_the_state_file_mid_run_loses_no_light_and_no_code")
+def _(ws):
+    return write_learner(ws, with_reference("""
         import os as _os
         _db = _os.path.join(_os.path.dirname(_os.path.dirname(_os.path.abspath(__file__))), ".tddkit", "state.db")
         with open(_db + ".new", "wb") as _f:
             _f.write(b"this is not a database any more" * 200)
         _os.replace(_db + ".new", _db)
         """))
-    done = tddkit("run", KATA, "--json", cwd=ws)
-    assert b"Traceback" not in done.stderr, done.stderr.decode()[-3000:]
-    result = json.loads(done.stdout)
+
+
+def test_learner_code_that_wrecks_the_state_file_mid_run_loses_no_light_and_no_code(runs):
+    ws, mine, result = outcome(runs, "test_learner_code_that_wrecks_the_state_file_mid_run_loses_no_light_and_no_code")
     assert result["light"] == "green"
     assert (ws / "katas" / "sincostan.py").read_text() == mine
     status = tddkit("status", cwd=ws)

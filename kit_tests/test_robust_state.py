@@ -18,8 +18,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from robust_support import (KATA, REFERENCE, STATE, STUB, assert_intact, robust_template, run_json,  # noqa: F401
-                            state_rows, tddkit, write_learner, ws)
+from robust_support import (KATA, REFERENCE, STATE, STUB, as_unprivileged, assert_intact, needs_read_only,  # noqa: F401
+                            robust_template, run_json, state_rows, tddkit, write_learner, ws)
 
 # Learner code whose run ends at once (AMBER): many runs cost little.
 QUICK_AMBER = REFERENCE + "\nraise SystemExit('stop')\n"
@@ -124,12 +124,21 @@ def running_test_processes(ws):
 
 # -- damaged state files ------------------------------------------------------------------------
 
+def record_history(ws, light="green"):
+    """Two runs of sincostan, the last one `light`, and its unlock, recorded through the kit's State
+    (quicker than real runs; the cases here are about the file, not the runs)."""
+    from tddkit.state import State
+
+    with State(ws / STATE) as state:
+        state.record_run(KATA, "red", 0, 133, None, [])
+        state.record_run(KATA, light, 133, 133, None, [{"id": "tests/test_sincostan.py::test_zero[int]", "step": 1,
+                                                        "outcome": "passed", "message": "", "duration": 0.0}])
+        state.unlock(KATA)
+
+
 def state_with_history(ws):
-    """A workspace whose state holds two runs and an unlock, all written back to the main file."""
-    write_learner(ws, STUB)
-    assert run_json(ws)["light"] == "red"
-    write_learner(ws, QUICK_AMBER)
-    assert run_json(ws)["light"] == "amber"
+    """A workspace whose state holds runs, all written back to the main file (no WAL left)."""
+    record_history(ws)
     assert not (ws / ".tddkit" / "state.db-wal").exists() or (ws / ".tddkit" / "state.db-wal").stat().st_size == 0
     return (ws / STATE).read_bytes()
 
@@ -142,7 +151,7 @@ def test_a_damaged_state_file_is_moved_aside_with_one_clear_line_and_work_goes_o
            "garbage in the middle": good[:4096] + b"\xde\xad" * ((len(good) - 4096) // 2)}[damage]
     assert len(good) > 8192, "a state big enough that half of it is missing pages"
     (ws / STATE).write_bytes(bad)
-    mine = (ws / "katas" / "sincostan.py").read_text()
+    mine = write_learner(ws, QUICK_AMBER)
     status = tddkit("status", "--json", cwd=ws)
     assert status.returncode == 0 and b"Traceback" not in status.stderr, status.stderr.decode()
     said = status.stderr.decode().strip().splitlines()
@@ -155,18 +164,6 @@ def test_a_damaged_state_file_is_moved_aside_with_one_clear_line_and_work_goes_o
 
 
 # -- read-only, moved, upgraded --------------------------------------------------------------------
-
-def as_unprivileged(*args):
-    """The command, run without the powers that let root write anywhere (so that a read-only
-    workspace is read-only even in a container that runs as root)."""
-    if os.geteuid() != 0:
-        return list(args)
-    return ["setpriv", "--bounding-set", "-dac_override,-dac_read_search,-fowner", *args]
-
-
-needs_read_only = pytest.mark.skipif(os.geteuid() == 0 and not shutil.which("setpriv"),
-                                     reason="running as root without setpriv: a read-only folder is not read-only")
-
 
 @needs_read_only
 @pytest.mark.parametrize("command", [("run", KATA), ("status",), ("hint",), ("next",)])
@@ -194,8 +191,7 @@ def test_a_read_only_workspace_gives_one_clear_line_and_no_traceback(ws, command
 
 
 def test_a_moved_workspace_keeps_its_progress_and_works(ws, tmp_path):
-    write_learner(ws, REFERENCE)
-    assert run_json(ws)["light"] == "green"
+    record_history(ws)
     moved = tmp_path / "elsewhere" / "my katas, moved"
     moved.parent.mkdir()
     ws.rename(moved)
@@ -203,9 +199,9 @@ def test_a_moved_workspace_keeps_its_progress_and_works(ws, tmp_path):
     assert status.returncode == 0
     row = next(r for r in json.loads(status.stdout) if r["kata"] == KATA)
     assert row["light"] == "green" and row["unlocked"] is True
-    write_learner(moved, STUB)
-    assert run_json(moved)["light"] == "red"
-    assert_intact(moved, STUB, runs=2)
+    write_learner(moved, QUICK_AMBER)
+    assert run_json(moved)["light"] == "amber"
+    assert_intact(moved, QUICK_AMBER, runs=3)
 
 
 def rename_in_state(ws, old, new):
@@ -216,22 +212,25 @@ def rename_in_state(ws, old, new):
 
 
 def test_a_kit_upgrade_that_renamed_a_kata_keeps_the_old_progress_and_every_command_works(ws):
-    write_learner(ws, REFERENCE)
-    assert run_json(ws)["light"] == "green"
+    record_history(ws)
     rename_in_state(ws, "sin_cos_tan", KATA)
-    for command in (("status",), ("status", "--json"), ("hint",), ("run", KATA, "--json"), ("next",)):
+    write_learner(ws, QUICK_AMBER)
+    for command in (("status",), ("status", "--json"), ("hint",), ("run", KATA, "--json")):
         done = tddkit(*command, cwd=ws)
         assert b"Traceback" not in done.stderr and done.returncode in (0, 1, 3), (command, done.stderr.decode())
     kept = state_rows(ws, "SELECT kata, light FROM runs ORDER BY id")
-    assert kept[0] == ("sin_cos_tan", "green"), "the old kata's history is kept, not dropped"
+    assert kept[:2] == [("sin_cos_tan", "red"), ("sin_cos_tan", "green")], "the old kata's history is kept"
+    from tddkit.state import State
+
+    with State(ws / STATE) as state:
+        assert "sin_cos_tan" in state.katas_recorded()
 
 
 @pytest.mark.xfail(strict=True, reason="not reported yet: `tddkit status` (status.py, the lead's) would need a note "
                                        "for katas the state knows and the catalogue does not, or the catalogue a "
-                                       "renamed_from field; State.unknown_katas() gives the list")
+                                       "renamed_from field; State.katas_recorded() gives the names")
 def test_a_kit_upgrade_that_renamed_a_kata_says_so_in_status(ws):
-    write_learner(ws, REFERENCE)
-    assert run_json(ws)["light"] == "green"
+    record_history(ws)
     rename_in_state(ws, "sin_cos_tan", KATA)
     done = tddkit("status", cwd=ws)
     assert b"sin_cos_tan" in done.stdout + done.stderr
