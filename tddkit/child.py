@@ -36,11 +36,17 @@ def forget_stale_bytecode(root: Path) -> None:
                 pass
 
 
-def use_derandomized_hypothesis() -> None:
+def use_hypothesis_profile(mode: str) -> None:
+    """Verify draws the same examples every run; a learner's runs draw fresh ones.
+
+    Chosen explicitly for both: left alone, Hypothesis loads its derandomized "ci" profile
+    whenever a CI variable is set, and every run would repeat the same examples.
+    """
     from hypothesis import settings
 
     settings.register_profile("tddkit-verify", derandomize=True, database=None, deadline=None, print_blob=False)
-    settings.load_profile("tddkit-verify")
+    settings.register_profile("tddkit-learner", derandomize=False)
+    settings.load_profile("tddkit-verify" if mode == "derandomize" else "tddkit-learner")
 
 
 def run(args: list[str], fd: int, token: str, hypothesis_mode: str = "") -> int:
@@ -54,8 +60,7 @@ def run(args: list[str], fd: int, token: str, hypothesis_mode: str = "") -> int:
     if root not in sys.path:  # the learner's code is imported from the workspace (`import katas.x`)
         sys.path.insert(0, root)
     forget_stale_bytecode(Path(root))
-    if hypothesis_mode == "derandomize":
-        use_derandomized_hypothesis()
+    use_hypothesis_profile(hypothesis_mode)
     return int(pytest.main(args, plugins=[ReportPlugin(fd, token)]))
 
 
