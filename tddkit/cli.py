@@ -85,10 +85,11 @@ def cmd_status(args) -> int:
     ws = workspace.find()
     with ws.open_state() as state:
         rows = status.rows(state)
+        retired = status.retired(state)
     if args.json:
         print(json.dumps([r.as_json() for r in rows]))
     else:
-        print(status.table(rows))
+        print(status.table(rows, retired))
     return OK
 
 

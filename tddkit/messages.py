@@ -61,6 +61,8 @@ STATUS_ROW = "{mark} {id:<12} {light:<6} {passed:>3}/{total:<3} steps {steps:<7}
 STATUS_UNLOCKED = "unlocked"
 STATUS_NEVER_RUN = "-"
 STATUS_PROGRESS = "{bar} {done}/{of} katas green"
+STATUS_RETIRED = ("note: your history also holds {names}, which this version of the kit does not have "
+                  "(renamed or removed); `tddkit log` still shows those runs")
 
 # -- hint ---------------------------------------------------------------------------------
 HINT = "Hint {n}/{of} for {kata} step {step} ({title}):\n  {text}"

@@ -50,12 +50,18 @@ def rows(state) -> list[Row]:
     return result
 
 
+def retired(state) -> list[str]:
+    """Katas the state holds progress for that the catalogue no longer has (a kit upgrade renamed
+    or removed them): their rows are kept, and status says so."""
+    return sorted(state.katas_recorded() - {kata.id for kata in catalogue.load()})
+
+
 def progress_bar(done: int, of: int) -> str:
     filled = round(BAR_WIDTH * done / of) if of else 0
     return "[" + "#" * filled + "." * (BAR_WIDTH - filled) + "]"
 
 
-def table(all_rows: list[Row]) -> str:
+def table(all_rows: list[Row], retired_katas: list[str] = ()) -> str:
     current = next((r.kata for r in all_rows if r.light != GREEN), None)
     lines = []
     for r in all_rows:
@@ -74,4 +80,6 @@ def table(all_rows: list[Row]) -> str:
     done = sum(r.light == GREEN for r in all_rows)
     lines.append("")
     lines.append(messages.STATUS_PROGRESS.format(bar=progress_bar(done, len(all_rows)), done=done, of=len(all_rows)))
+    if retired_katas:
+        lines.append(messages.STATUS_RETIRED.format(names=", ".join(retired_katas)))
     return "\n".join(lines)
