@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 
 from conftest import REPO, tddkit, write_reference
@@ -170,6 +171,19 @@ def test_solution_is_refused_until_green_then_shown_with_a_diff(workspace):
     shown = tddkit("solution", "sincostan", cwd=workspace)
     assert shown.returncode == 0
     assert "def sincostan" in shown.stdout and "-# my own words" in shown.stdout
+
+
+def test_solution_of_a_package_diffs_file_by_file(workspace):
+    package = workspace / "katas" / "greetings"
+    shutil.copytree(REPO / "solutions" / "greetings", package)
+    (workspace / "katas" / "greetings.py").unlink()
+    init = package / "__init__.py"
+    init.write_text("# my own words\n" + init.read_text())
+    assert tddkit("run", "package", cwd=workspace).returncode == 0
+    shown = tddkit("solution", "package", cwd=workspace)
+    assert shown.returncode == 0, shown.stderr
+    assert "--- katas/greetings/__init__.py (yours)\n+++ solutions/greetings/__init__.py (reference)" in shown.stdout
+    assert "-# my own words" in shown.stdout
 
 
 def test_reset_restores_the_stub_and_keeps_a_backup(workspace):

@@ -54,9 +54,11 @@ def show(ws, kata: Kata, state) -> str:
         diff = []
         mine, theirs = _files(ws.root / path), _files(reference)
         for name in sorted(set(mine) | set(theirs)):
+            # A package's files by name; a lone module is its own only file, whatever the learner has.
+            yours, ref = ((base / name if reference.is_dir() else base).relative_to(ws.root)
+                          for base in (ws.root / path, reference))
             diff += difflib.unified_diff(_read(mine.get(name)), _read(theirs.get(name)),
-                                         fromfile=f"{path} (yours)" if ws.root.joinpath(path).is_file() else f"{path}/{name} (yours)",
-                                         tofile=f"solutions/{Path(path).relative_to('katas')} (reference)")
+                                         fromfile=f"{yours} (yours)", tofile=f"{ref} (reference)")
         out.append(messages.SOLUTION_DIFF_HEADER if diff else messages.SOLUTION_SAME)
         out.append("".join(diff))
     return "\n".join(out).rstrip()
