@@ -1,6 +1,6 @@
 """The `package` kata starts here, as one flat module. It has to become a package.
 
-Read the lesson (`tddkit next`): it is the whole contract. Your job is to replace this file
+Read the lesson (`tddkit lesson package`): it is the whole contract. Your job is to replace this file
 by a directory katas/greetings/ holding __init__.py, __main__.py, whoami.py, world.py,
 loader.py and a subpackage languages/ (with english.py and french.py). Then delete this
 file: a package directory and a module of the same name cannot both be `katas.greetings`.

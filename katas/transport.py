@@ -3,7 +3,7 @@
 Your Sender and Receiver talk through a Port (see katas/netsim/): they send raw
 `bytes` packets, set or cancel one timer each, and are told when a packet
 arrives and when their timer fires.  You design the header; the tag at the end
-of every packet is fixed (see the lesson: `tddkit next transport`).
+of every packet is fixed (see the lesson: `tddkit lesson transport`).
 
 Run the tests:  tddkit watch   (or: python -m pytest tests/test_transport.py)
 """

@@ -70,7 +70,8 @@ def test_unknown_kata_suggests_the_nearest_name(workspace):
 
 
 def test_every_command_has_help(tmp_path):
-    for command in ("init", "next", "run", "status", "list", "hint", "solution", "reset", "verify"):
+    for command in ("init", "next", "lesson", "run", "status", "list", "hint", "solution", "reset", "verify",
+                    "watch", "coverage", "log"):
         done = tddkit(command, "--help", cwd=tmp_path)
         assert done.returncode == 0 and "usage: tddkit" in done.stdout, command
 
@@ -85,6 +86,26 @@ def test_next_shows_the_lesson_once_then_step_1_red_with_its_test(workspace):
     second = tddkit(cwd=workspace)  # bare tddkit is next
     assert second.returncode == 1
     assert "Kata 1/" not in second.stdout and "Step 1/" in second.stdout
+
+
+def test_next_kata_goes_to_that_kata_with_its_lesson(workspace):
+    transport = catalogue.find("transport")
+    done = tddkit("next", "transport", cwd=workspace)
+    assert done.returncode == 1, done.stderr
+    assert "Kata 4/" in done.stdout and transport.lesson.splitlines()[0] in done.stdout
+    assert "transport: 0/" in done.stdout and "Step 1/" in done.stdout
+    assert "sincostan" not in done.stdout.split("Kata 4/")[0], "not the current kata's lesson first"
+
+
+def test_lesson_can_be_read_again_any_time_without_running_tests(workspace):
+    tddkit("next", cwd=workspace)  # the first lesson, seen once
+    again = tddkit("lesson", cwd=workspace)
+    assert again.returncode == 0, again.stderr
+    assert "Kata 1/" in again.stdout and SINCOSTAN.lesson.strip() in again.stdout
+    assert "tests passed" not in again.stdout, "a lesson runs no tests"
+    package = tddkit("lesson", "package", cwd=workspace)
+    assert package.returncode == 0 and catalogue.find("package").lesson.strip() in package.stdout
+    assert tddkit("lesson", "pakage", cwd=workspace).returncode == 2
 
 
 def test_run_goes_red_then_green_and_unlocks_the_solution(workspace):

@@ -41,13 +41,13 @@ def cmd_init(args) -> int:
 
 
 def cmd_next(args) -> int:
-    from tddkit import catalogue, judge, progress, render, workspace
+    from tddkit import catalogue, judge, progress, workspace
     from tddkit.light import GREEN
 
     ws = workspace.find()
     with ws.open_state() as state:
         for _ in catalogue.load():
-            kata = progress.current_kata(state)
+            kata = catalogue.find(args.kata) if args.kata else progress.current_kata(state)
             if kata is None:
                 print(messages.ALL_DONE)
                 return OK
@@ -60,8 +60,21 @@ def cmd_next(args) -> int:
                 show_hint_availability(kata, outcome, state)
                 return EXIT_FOR_LIGHT[outcome.verdict.light]
             show_outcome(ws, kata, outcome)
+            if args.kata:  # the kata asked for is done; what comes next is `tddkit next`'s to say
+                return OK
             print(messages.NEXT_KATA.format(kata.id) + "\n")
     print(messages.ALL_DONE)
+    return OK
+
+
+def cmd_lesson(args) -> int:
+    from tddkit import workspace
+
+    ws = workspace.find()
+    with ws.open_state() as state:
+        kata = chosen_kata(args.kata, state)
+        show_lesson(kata)
+        state.see_lesson(kata.id)
     return OK
 
 
@@ -241,7 +254,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("init", cmd_init, "make a new workspace with every kata, its stub and its tests")
     p.add_argument("dir", nargs="?", default=".", metavar="DIR", help="the folder to make (default: here)")
-    command("next", cmd_next, "run the current kata and show the next step: lesson, failing test, where to edit")
+    p = command("next", cmd_next, "run the current kata (or KATA) and show its next step: lesson, failing test, "
+                                  "where to edit")
+    p.add_argument("kata", nargs="?", metavar="KATA")
+    p = command("lesson", cmd_lesson, "show a kata's lesson again, the whole contract (default: the current kata)")
+    p.add_argument("kata", nargs="?", metavar="KATA")
     p = command("run", cmd_run, "run a kata's tests once and show the light (default: the current kata)")
     p.add_argument("kata", nargs="?", metavar="KATA")
     p.add_argument("--json", action="store_true", help="print one JSON object (for editors and instructors)")

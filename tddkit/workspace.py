@@ -43,6 +43,7 @@ them pass, one step at a time, in `katas/`.
     tddkit next            the next kata and step: the lesson, the failing test, where to edit
     tddkit watch           re-run on every save: RED / AMBER / GREEN
     tddkit hint            one more hint for the current step
+    tddkit lesson KATA     a kata's lesson again: the whole contract
     tddkit run KATA        run one kata's tests once
     tddkit status          every kata: steps passed, light, unlocked
     tddkit solution KATA   the reference solution, once your code is GREEN
