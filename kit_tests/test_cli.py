@@ -156,6 +156,8 @@ def test_os_exit_0_in_the_middle_of_the_tests_is_never_green(workspace):
     # Correct answers, except that one call ends the whole process with status 0.
     (workspace / "katas" / "sincostan.py").write_text(
         source + "\n\nimport os as _os\n_real = sincostan\n\n"
+        "from typing import NamedTuple\n"
+        "SinCosTan = NamedTuple('SinCosTan', [('sin', float), ('cos', float), ('tan', float)])\n"
         "def sincostan(angle, *, degrees=False):\n"
         "    if angle == 30 and degrees:\n"
         "        _os._exit(0)\n"
@@ -241,6 +243,24 @@ def test_run_json_has_the_documented_fields(workspace):
     for test in result["tests"]:
         assert {"id", "step", "outcome", "message", "duration"} <= set(test)
         assert test["outcome"] == "failed" and isinstance(test["step"], int)
+
+
+def test_a_group_of_failures_shows_the_first_one_not_just_their_count(workspace):
+    # Hypothesis raises an ExceptionGroup when it finds several distinct failures; whose own
+    # message ("found 2 distinct failures") tells the learner nothing about either.
+    (workspace / "katas" / "sincostan.py").write_text(
+        "from typing import NamedTuple\n"
+        "SinCosTan = NamedTuple('SinCosTan', [('sin', float), ('cos', float), ('tan', float)])\n"
+        "def sincostan(angle, *, degrees=False):\n"
+        "    error = AssertionError('the first thing that went wrong')\n"
+        "    error.add_note('Falsifying example: sincostan(angle=0)')\n"
+        "    raise ExceptionGroup('found 2 distinct failures', [error, KeyError('the second')])\n")
+    result = json.loads(tddkit("run", "sincostan", "--json", cwd=workspace).stdout)
+    first = next(t for t in result["tests"] if t["id"].endswith("test_zero[int]"))
+    assert first["outcome"] == "failed"
+    assert "2 distinct failures" in first["message"]
+    assert "AssertionError: the first thing that went wrong" in first["message"]
+    assert "Falsifying example: sincostan(angle=0)" in first["message"]
 
 
 def test_status_reads_state_without_importing_pytest_or_hypothesis(workspace):

@@ -38,6 +38,7 @@ INTERRUPTED = "the tests were interrupted (KeyboardInterrupt) {}"
 INTERNAL_ERROR = "pytest itself was stopped {}: {}"
 RESULTS_FORGED = "the test process reported some tests twice: something other than the kit wrote results"
 TEST_FUNCTION_DID_NOT_RUN = "reported as passed, but the test function never ran to its end (something changed how pytest runs tests)"
+FIRST_OF_A_GROUP = "{group}; the first of them:\n{first}"
 TEXT_CUT = "\n... [{} more characters cut]"
 OUTPUT_CUT = "\n... [{} more bytes of output cut]"
 

@@ -20,7 +20,7 @@ import json
 import os
 import re
 
-from tddkit.messages import TEST_FUNCTION_DID_NOT_RUN, TEXT_CUT
+from tddkit.messages import FIRST_OF_A_GROUP, TEST_FUNCTION_DID_NOT_RUN, TEXT_CUT
 
 MESSAGE_LIMIT = 4 * 1024
 DETAILS_LIMIT = 16 * 1024
@@ -56,12 +56,25 @@ def _crash_message(report) -> str:
     return str(report.longrepr).strip().splitlines()[-1] if report.longrepr else ""
 
 
+def _first_of_group(group: BaseExceptionGroup) -> str:
+    """The first leaf exception of a group, as pytest would show it: type, message and notes."""
+    error: BaseException = group
+    while isinstance(error, BaseExceptionGroup) and error.exceptions:
+        error = error.exceptions[0]
+    try:
+        notes = "".join(f"\n{note}" for note in getattr(error, "__notes__", ()))
+        return f"{type(error).__name__}: {error}{notes}"
+    except Exception:  # the learner's __str__ failed: the type alone still helps
+        return type(error).__name__
+
+
 class ReportPlugin:
     def __init__(self, fd: int, token: str):
         self._fd = fd
         self._token = token
         self._phases: dict[str, list] = {}
         self._returned: set[str] = set()  # tests whose function was called and returned
+        self._first_of_group: dict[str, str] = {}  # test id -> its first failure, when it raised a group
         # Bound now, so that a learner's monkeypatching of json or os later cannot reroute us.
         self._dumps = json.dumps
         self._write = os.write
@@ -112,12 +125,22 @@ class ReportPlugin:
         pyfuncitem.obj = test_function
         return None  # pytest's own implementation (trylast) makes the call
 
+    def pytest_runtest_makereport(self, item, call):
+        """Remember the first failure inside an exception group (Hypothesis raises one when it
+        finds several distinct failures): the group's own message only counts them."""
+        if call.when == "call" and call.excinfo is not None and isinstance(call.excinfo.value, BaseExceptionGroup):
+            self._first_of_group[item.nodeid] = _first_of_group(call.excinfo.value)
+        return None  # pytest makes the report
+
     def pytest_runtest_logreport(self, report):
         self._phases.setdefault(report.nodeid, []).append(report)
 
     def pytest_runtest_logfinish(self, nodeid, location):
         reports = self._phases.pop(nodeid, [])
         outcome, message, details = _combine(reports)
+        first = self._first_of_group.pop(nodeid, None)
+        if outcome == FAILED and first:
+            message = FIRST_OF_A_GROUP.format(group=message, first=first)
         if outcome == PASSED and nodeid not in self._returned:
             outcome, message = ERROR, TEST_FUNCTION_DID_NOT_RUN
         output = "".join(
