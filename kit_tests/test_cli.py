@@ -181,6 +181,14 @@ def test_hints_come_one_at_a_time_and_are_remembered(workspace):
     assert "last hint" in last.stdout and step1.hints[-1] in last.stdout
 
 
+def test_hint_on_a_green_kata_says_it_is_done(workspace):
+    write_reference(workspace)
+    assert tddkit("run", "sincostan", cwd=workspace).returncode == 0
+    done = tddkit("hint", "sincostan", cwd=workspace)
+    assert done.returncode == 0
+    assert "sincostan is GREEN" in done.stdout and "Hint " not in done.stdout
+
+
 def test_solution_is_refused_until_green_then_shown_with_a_diff(workspace):
     tddkit("run", "sincostan", cwd=workspace)
     refused = tddkit("solution", "sincostan", cwd=workspace)

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from tddkit import messages, progress
 from tddkit.catalogue import Kata
+from tddkit.light import GREEN
 
 
 def next_hint(kata: Kata, state) -> str:
-    number = progress.current_step(kata, state.last_run(kata.id)) or (kata.steps[-1].number if kata.steps else 1)
+    last = state.last_run(kata.id)
+    if last is not None and last["light"] == GREEN:
+        return messages.NO_HINT_NEEDED.format(kata=kata.id)
+    number = progress.current_step(kata, last)
     step = kata.step(number)
     if step is None or not step.hints:
         return messages.NO_HINTS.format(kata.id, number)

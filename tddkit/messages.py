@@ -68,6 +68,7 @@ STATUS_RETIRED = ("note: your history also holds {names}, which this version of 
 # -- hint ---------------------------------------------------------------------------------
 HINT = "Hint {n}/{of} for {kata} step {step} ({title}):\n  {text}"
 NO_HINTS = "There are no hints for {} step {}; the lesson has the details: `tddkit next`."
+NO_HINT_NEEDED = "{kata} is GREEN: every step passes, no hint needed. `tddkit solution {kata}` shows the reference beside your code."
 NO_MORE_HINTS = "That was the last hint for {} step {}. Read the failing test once more: it says what it expects."
 
 # -- solution -----------------------------------------------------------------------------
