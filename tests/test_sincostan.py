@@ -9,6 +9,7 @@ documented API, the contract in the lesson:
 * ``python -m katas.sincostan ANGLE [--degrees]`` prints ``sin=S cos=C tan=T``.
 """
 
+import functools
 import math
 import subprocess
 import sys
@@ -76,13 +77,42 @@ def ulps_apart(a, b):
 
 def run_script(*args):
     """Run ``python -m katas.sincostan ARGS`` in a real process, in the workspace root."""
-    return subprocess.run(
-        [sys.executable, "-m", "katas.sincostan", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
+    return run_python("-m", "katas.sincostan", *args)
+
+
+def run_python(*argv):
+    """What ``python ARGV`` did, run in the workspace root.
+
+    The first call starts every command the script tests need, each in a process of its
+    own, side by side (a new Python takes a while to start); the tests then read the
+    results of theirs.
+    """
+    return _all_runs()[argv]
+
+
+@functools.cache
+def _all_runs():
+    commands = [("-m", "katas.sincostan", *args) for args, _ in SCRIPT_RUNS]
+    commands += [("-m", "katas.sincostan", *args) for args in BAD_ANGLES]
+    commands.append(("-c", IMPORT_ONLY, "30", "--degrees"))
+    started = {
+        argv: subprocess.Popen(
+            [sys.executable, *argv], cwd=ROOT, text=True,
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        )
+        for argv in commands
+    }
+    try:
+        return {argv: _finished(process) for argv, process in started.items()}
+    finally:
+        for process in started.values():
+            if process.poll() is None:
+                process.kill()
+
+
+def _finished(process):
+    out, err = process.communicate(timeout=30)
+    return subprocess.CompletedProcess(process.args, process.returncode, out, err)
 
 
 # ---------------------------------------------------------------- step 1: zero
@@ -443,8 +473,11 @@ def test_script_prints_one_line(args, line):
 # ---------------------------------------------------------------- step 13: a bad ANGLE
 
 
+BAD_ANGLES = [["abc"], ["nan"], ["inf", "--degrees"]]
+
+
 @pytest.mark.step(13)
-@pytest.mark.parametrize("args", [["abc"], ["nan"], ["inf", "--degrees"]], ids=" ".join)
+@pytest.mark.parametrize("args", BAD_ANGLES, ids=" ".join)
 def test_script_rejects_bad_angle(args):
     command = "python -m katas.sincostan " + " ".join(args)
     done = run_script(*args)
@@ -461,17 +494,14 @@ def test_script_rejects_bad_angle(args):
 # ---------------------------------------------------------------- step 14: silent on import
 
 
+# Arguments are given too, as a script would get them: importing must not act on them.
+IMPORT_ONLY = "import katas.sincostan as m; print(tuple(m.sincostan(0)))"
+
+
 @pytest.mark.step(14)
 def test_import_is_silent():
-    # Arguments are given too, as a script would get them: importing must not act on them.
-    code = "import katas.sincostan as m; print(tuple(m.sincostan(0)))"
-    done = subprocess.run(
-        [sys.executable, "-c", code, "30", "--degrees"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
+    code = IMPORT_ONLY
+    done = run_python("-c", code, "30", "--degrees")
     expected = "(0.0, 1.0, 0.0)\n"
     assert (done.stdout, done.stderr) == (expected, ""), (
         f"importing katas.sincostan prints nothing (the script part runs only when "
