@@ -49,7 +49,9 @@ class Transfer:
     def story(self, last: int = 20) -> str:
         """What the learner sees under a failed assertion."""
         lines = [f"the run ended: {self.outcome}"]
-        if self.error is not None:
+        if self.outcome == "limit":  # the simulator stopped the run; its timeline is below
+            lines.append(f"the simulator stopped it: {str(self.error).splitlines()[0]}")
+        elif self.error is not None:
             tb = "".join(traceback.format_exception(self.error)[-3:]).rstrip()
             lines.append(f"your code raised {type(self.error).__name__}: {self.error}\n{tb}")
         if self.net is not None:
