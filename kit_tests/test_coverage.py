@@ -37,11 +37,15 @@ def never_called():
 
 if __name__ == "__main__":
     print(sincostan(float(sys.argv[1])))
+
+if sys.version_info >= (3,):  # always true: the jump past it, out of the file, never happens
+    BRAND_NEW = True
 '''
 LINES = PARTIAL.splitlines()
 IF_FROZENSET = LINES.index("    if isinstance(angle, frozenset):") + 1
 RAISE = IF_FROZENSET + 1
 NEVER_CALLED_BODY = LINES.index('    return "no test asks for this"') + 1
+ALWAYS_TRUE = LINES.index("if sys.version_info >= (3,):  # always true: the jump past it, out of the file, never happens") + 1
 
 
 def test_coverage_names_the_lines_and_branches_no_test_ran(workspace):
@@ -50,7 +54,8 @@ def test_coverage_names_the_lines_and_branches_no_test_ran(workspace):
     assert done.returncode == 0, done.stdout + done.stderr
     out = done.stdout
     listed = {int(n) for n in re.findall(r"^\s+(\d+)  ", out, re.MULTILINE)}
-    assert listed == {IF_FROZENSET, RAISE, NEVER_CALLED_BODY}, out
+    assert listed == {IF_FROZENSET, RAISE, NEVER_CALLED_BODY, ALWAYS_TRUE}, out
+    assert re.search(rf"^\s+{ALWAYS_TRUE}  +if sys.version_info.*never went on to the end of the file$", out, re.M)
     assert re.search(rf"^\s+{IF_FROZENSET}  +if isinstance\(angle, frozenset\):.*never went on to line {RAISE}$", out, re.M)
     assert re.search(rf"^\s+{RAISE}  +raise TypeError.*never ran$", out, re.M)
     assert re.search(rf"^\s+{NEVER_CALLED_BODY}  +return \"no test asks for this\".*never ran$", out, re.M)

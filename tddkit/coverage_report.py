@@ -106,6 +106,12 @@ def report(ws, kata) -> Report:
     return Report(text=render(ws.root, kata, percent, missing, html), percent=percent, html=html, missing=missing)
 
 
+def exit_of(arc_target: int) -> str:
+    """coverage.py names a branch that leaves a code object by minus its first line: a
+    module's starts at line 1, a function's at its `def`."""
+    return messages.COVERAGE_EXIT_FILE if arc_target == -1 else messages.COVERAGE_EXIT
+
+
 def render(root: Path, kata, percent: float, missing: dict, html: Path) -> str:
     lines = [messages.COVERAGE_SUMMARY.format(kata=kata.id, percent=percent)]
     measured = {p.resolve() for p in missing}
@@ -123,7 +129,7 @@ def render(root: Path, kata, percent: float, missing: dict, html: Path) -> str:
             entries = [(n, 0, messages.COVERAGE_LINE.format(line=n, source=code(n))) for n in m["lines"]]
             entries += [(a, 1, messages.COVERAGE_BRANCH.format(
                 line=a, source=code(a),
-                target=messages.COVERAGE_TO_LINE.format(b) if b > 0 else messages.COVERAGE_EXIT))
+                target=messages.COVERAGE_TO_LINE.format(b) if b > 0 else exit_of(b)))
                 for a, b in m["branches"]]
             lines += [text for _, _, text in sorted(entries)]
         for path in never_imported:
