@@ -220,7 +220,7 @@ def show_outcome(ws, kata, outcome, with_source: bool = False) -> None:
     if v.light != "green":
         print()
         where = [p for p in kata.files if (ws.root / p).exists()] or kata.files
-        print(messages.EDIT_HERE.format(", ".join(where), kata.id))
+        print(messages.EDIT_HERE.format(" or ".join(where), kata.id))
     for path in outcome.newly_unlocked[:1]:
         print(messages.UNLOCKED_NOW.format(path.relative_to(ws.root), kata.id))
     if outcome.tampered:
