@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sqlite3
+import subprocess
+import sys
 
 from conftest import REPO, tddkit, write_reference
 
@@ -29,9 +32,6 @@ def test_init_makes_a_complete_workspace(tmp_path):
 
 
 def test_plain_pytest_collects_every_kata_in_a_workspace(workspace):
-    import subprocess
-    import sys
-
     done = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q"], cwd=workspace,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout[-2000:]
@@ -271,10 +271,22 @@ def test_a_group_of_failures_shows_the_first_one_not_just_their_count(workspace)
     assert "Falsifying example: sincostan(angle=0)" in first["message"]
 
 
-def test_status_reads_state_without_importing_pytest_or_hypothesis(workspace):
-    import subprocess
-    import sys
+def test_a_long_failure_is_cut_with_a_command_that_shows_all_of_it(workspace):
+    lines = [f"line {n} of a long story" for n in range(1, 41)]
+    (workspace / "katas" / "sincostan.py").write_text(
+        "from typing import NamedTuple\n"
+        "SinCosTan = NamedTuple('SinCosTan', [('sin', float), ('cos', float), ('tan', float)])\n"
+        f"def sincostan(angle, *, degrees=False):\n    raise ValueError({chr(10).join(lines)!r})\n")
+    done = tddkit("run", "sincostan", cwd=workspace)
+    assert done.returncode == 1 and "line 40 of" not in done.stdout
+    command = re.search(r"more lines: `(python -m pytest \"([^`]+)\")` shows them all", done.stdout)
+    assert command, done.stdout
+    shown = subprocess.run([sys.executable, "-m", "pytest", command.group(2)], cwd=workspace,
+                           capture_output=True, text=True, timeout=120)
+    assert shown.returncode == 1 and "line 40 of a long story" in shown.stdout
 
+
+def test_status_reads_state_without_importing_pytest_or_hypothesis(workspace):
     tddkit("run", "sincostan", cwd=workspace)
     done = subprocess.run([sys.executable, "-X", "importtime", "-m", "tddkit", "status", "--json"],
                           cwd=workspace, capture_output=True, text=True, timeout=60)

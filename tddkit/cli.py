@@ -216,7 +216,7 @@ def show_outcome(ws, kata, outcome, with_source: bool = False) -> None:
             source = render.test_source(ws.root, failure.id)
             if source:
                 print(render.paint(render.short(source, render.SOURCE_LINES + 1), "dim"))
-        print(render.short(failure.message or failure.outcome))
+        print(render.failure_message(failure))
     if v.light != "green":
         print()
         where = [p for p in kata.files if (ws.root / p).exists()] or kata.files

@@ -35,13 +35,20 @@ def light_label(light: str | None) -> str:
     return paint(f"{messages.LIGHT_SYMBOLS[light]} {messages.LIGHT_WORDS[light]}", light)
 
 
-def short(text: str, lines: int = MESSAGE_LINES) -> str:
-    """The first few lines of a message, indented, with a note of what was cut."""
+def short(text: str, lines: int = MESSAGE_LINES, test_id: str | None = None) -> str:
+    """The first few lines of a message, indented, with a note of what was cut (and, for a
+    test's failure, how to see all of it)."""
     all_lines = text.rstrip().splitlines() or [""]
     shown = all_lines[:lines]
     if len(all_lines) > lines:
-        shown.append(f"... ({len(all_lines) - lines} more lines)")
+        more = len(all_lines) - lines
+        shown.append(messages.MORE_LINES_OF_TEST.format(more, test_id) if test_id else messages.MORE_LINES.format(more))
     return "\n".join("    " + line for line in shown)
+
+
+def failure_message(failure) -> str:
+    """A failed test's message as shown under the light."""
+    return short(failure.message or failure.outcome, test_id=failure.id)
 
 
 def test_source(root: Path, test_id: str) -> str | None:
