@@ -5,6 +5,7 @@ Reads the state store and the catalogue; imports nothing that runs tests.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tddkit import catalogue, content, messages, progress, render
@@ -61,7 +62,7 @@ def progress_bar(done: int, of: int) -> str:
     return "[" + "#" * filled + "." * (BAR_WIDTH - filled) + "]"
 
 
-def table(all_rows: list[Row], retired_katas: list[str] = ()) -> str:
+def table(all_rows: list[Row], retired_katas: Sequence[str] = ()) -> str:
     current = next((r.kata for r in all_rows if r.light != GREEN), None)
     lines = []
     for r in all_rows:
