@@ -35,6 +35,8 @@ import threading
 import time
 from pathlib import Path
 
+from learner_env import ENV
+
 REPO = Path(__file__).resolve().parents[1]
 REFERENCE = (REPO / "solutions" / "sincostan.py").read_text()
 RIGHT = "return SinCosTan(math.sin(angle), math.cos(angle), math.tan(angle))"
@@ -70,7 +72,7 @@ class TddkitWatch:
         self.ws = ws
         self.proc = subprocess.Popen([sys.executable, "-m", "tddkit", "watch", "sincostan", "--jsonl", "--no-keys"],
                                      cwd=ws, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                                     start_new_session=True)
+                                     start_new_session=True, env=ENV)
         self.lines = lines_of(self.proc)
         self.in_test: list[float] = []
         self.own_clock: list[float] = []
@@ -101,7 +103,7 @@ class Ptw:
         self.ws = ws
         self.proc = subprocess.Popen(["ptw", "--", "-q", "-p", "no:cacheprovider", TESTS], cwd=ws,
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                     start_new_session=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                                     start_new_session=True, env={**ENV, "PYTHONUNBUFFERED": "1"})
         self.lines = lines_of(self.proc)
         self.verdict()
 
@@ -129,7 +131,7 @@ class ColdPytest:
 
     def save(self, text: str, started: float) -> tuple[float, str]:
         done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", TESTS], cwd=self.ws,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
         return time.time(), {0: "green", 1: "red"}.get(done.returncode, f"exit {done.returncode}")
 
     def close(self):
