@@ -14,6 +14,9 @@ from conftest import REPO, tddkit, write_reference
 from tddkit import catalogue
 
 SINCOSTAN = catalogue.find("sincostan")
+# The start of a learner's sincostan.py that the tests module can import from.
+NAMED_TUPLE = ("from typing import NamedTuple\n"
+               "SinCosTan = NamedTuple('SinCosTan', [('sin', float), ('cos', float), ('tan', float)])\n")
 
 
 def test_init_makes_a_complete_workspace(tmp_path):
@@ -156,8 +159,6 @@ def test_os_exit_0_in_the_middle_of_the_tests_is_never_green(workspace):
     # Correct answers, except that one call ends the whole process with status 0.
     (workspace / "katas" / "sincostan.py").write_text(
         source + "\n\nimport os as _os\n_real = sincostan\n\n"
-        "from typing import NamedTuple\n"
-        "SinCosTan = NamedTuple('SinCosTan', [('sin', float), ('cos', float), ('tan', float)])\n"
         "def sincostan(angle, *, degrees=False):\n"
         "    if angle == 30 and degrees:\n"
         "        _os._exit(0)\n"
@@ -257,8 +258,7 @@ def test_a_group_of_failures_shows_the_first_one_not_just_their_count(workspace)
     # Hypothesis raises an ExceptionGroup when it finds several distinct failures; whose own
     # message ("found 2 distinct failures") tells the learner nothing about either.
     (workspace / "katas" / "sincostan.py").write_text(
-        "from typing import NamedTuple\n"
-        "SinCosTan = NamedTuple('SinCosTan', [('sin', float), ('cos', float), ('tan', float)])\n"
+        NAMED_TUPLE +
         "def sincostan(angle, *, degrees=False):\n"
         "    error = AssertionError('the first thing that went wrong')\n"
         "    error.add_note('Falsifying example: sincostan(angle=0)')\n"
@@ -274,8 +274,7 @@ def test_a_group_of_failures_shows_the_first_one_not_just_their_count(workspace)
 def test_a_long_failure_is_cut_with_a_command_that_shows_all_of_it(workspace):
     lines = [f"line {n} of a long story" for n in range(1, 41)]
     (workspace / "katas" / "sincostan.py").write_text(
-        "from typing import NamedTuple\n"
-        "SinCosTan = NamedTuple('SinCosTan', [('sin', float), ('cos', float), ('tan', float)])\n"
+        NAMED_TUPLE +
         f"def sincostan(angle, *, degrees=False):\n    raise ValueError({chr(10).join(lines)!r})\n")
     done = tddkit("run", "sincostan", cwd=workspace)
     assert done.returncode == 1 and "line 40 of" not in done.stdout
