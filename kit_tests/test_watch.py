@@ -223,6 +223,7 @@ def test_every_run_draws_fresh_hypothesis_examples(workspace, kata):
 if "_pytest" in sys.modules:
     _log = open({str(calls)!r}, "a")
     _log.write("run\\n")
+    _log.flush()  # before the run's processes fork, or each would write the line again
     _checked = check_angle
 
     def check_angle(angle):

@@ -11,6 +11,7 @@ its runner (see confine.py).
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -18,6 +19,7 @@ from pathlib import Path
 REPORT_FD = "TDDKIT_REPORT_FD"
 TOKEN_FD = "TDDKIT_TOKEN_FD"  # a pipe: the runner wrote the token and closed its end
 HYPOTHESIS_MODE = "TDDKIT_HYPOTHESIS"  # "derandomize" in verify: the same examples every run
+SPLIT = "TDDKIT_SPLIT"  # JSON {"workers": n, "weights": {test id: seconds}}: split the run (split.py)
 
 
 def forget_stale_bytecode(root: Path) -> None:
@@ -49,7 +51,24 @@ def use_hypothesis_profile(mode: str) -> None:
     settings.load_profile("tddkit-verify" if mode == "derandomize" else "tddkit-learner")
 
 
-def run(args: list[str], fd: int, token: str, hypothesis_mode: str = "") -> int:
+def fresh_randomness() -> None:
+    """A forked process inherits its parent's random state: reseed, so that every run draws
+    new examples (Hypothesis seeds from its own global Random, made on first use)."""
+    import random
+
+    random.seed()
+    try:
+        from hypothesis import core
+
+        local = getattr(core, "threadlocal", None)
+        if local is not None and hasattr(local, "_hypothesis_global_random"):
+            local._hypothesis_global_random = None
+    except ImportError:
+        pass
+
+
+def run(args: list[str], fd: int, token: str, hypothesis_mode: str = "", split: dict | None = None) -> int:
+    """pytest on args, reporting on fd; split: {"workers": n, "weights": {id: s}} to use n cores."""
     import pytest
 
     from tddkit import confine
@@ -61,7 +80,13 @@ def run(args: list[str], fd: int, token: str, hypothesis_mode: str = "") -> int:
         sys.path.insert(0, root)
     forget_stale_bytecode(Path(root))
     use_hypothesis_profile(hypothesis_mode)
-    return int(pytest.main(args, plugins=[ReportPlugin(fd, token)]))
+    plugins = [ReportPlugin(fd, token)]
+    if split and split.get("workers", 1) > 1:
+        from tddkit.split import CAPTURE, SplitRun
+
+        args = [*args, CAPTURE]
+        plugins.append(SplitRun(int(split["workers"]), dict(split.get("weights") or {}), fresh_randomness))
+    return int(pytest.main(args, plugins=plugins))
 
 
 def read_token(fd: int) -> str:
@@ -80,7 +105,8 @@ def main() -> int:
     fd = int(os.environ.pop(REPORT_FD))
     token = read_token(int(os.environ.pop(TOKEN_FD)))
     mode = os.environ.pop(HYPOTHESIS_MODE, "")
-    return run(sys.argv[1:], fd, token, mode)
+    split = os.environ.pop(SPLIT, "")
+    return run(sys.argv[1:], fd, token, mode, json.loads(split) if split else None)
 
 
 if __name__ == "__main__":

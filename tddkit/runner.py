@@ -78,7 +78,9 @@ def run_tests(
     *,
     collect_only: bool = False,
     derandomize: bool = False,
+    split: dict | None = None,
 ) -> RawRun:
+    """Run the tests in a new test process; split: see child.run."""
     token = secrets.token_hex(16)
     marker = confine.new_marker()
     confine.sweep_orphans()
@@ -92,6 +94,9 @@ def run_tests(
         env.pop(child.HYPOTHESIS_MODE, None)
         if derandomize:
             env[child.HYPOTHESIS_MODE] = "derandomize"
+        env.pop(child.SPLIT, None)
+        if split:
+            env[child.SPLIT] = json.dumps(split)
         started = time.monotonic()
         try:
             proc = subprocess.Popen(

@@ -8,7 +8,8 @@ forking it is safe. Each test process gets its own process group and the same ti
 kill rules as `runner.run_tests`, and runs `tddkit.child.run`, as `tddkit run` does.
 
 Protocol, one JSON object a line. The watcher writes on the server's stdin:
-    {"run": {"args": [...], "report": path, "output": path, "token": str, "mode": str, "timeout": s}}
+    {"run": {"args": [...], "report": path, "output": path, "token": str, "mode": str, "timeout": s,
+             "split": {"workers": n, "weights": {test id: s}} or null}}
     {"cancel": true}                      kill the test process of the current run
 and the server answers on its stdout:
     {"ready": pid}                        once, when the imports are done
@@ -83,22 +84,6 @@ def kill_group(pgid: int) -> None:
     kill(pgid)
 
 
-def fresh_randomness() -> None:
-    """A forked process inherits its parent's random state: reseed, so that every run draws
-    new examples (Hypothesis seeds from its own global Random, made on first use)."""
-    import random
-
-    random.seed()
-    try:
-        from hypothesis import core
-
-        local = getattr(core, "threadlocal", None)
-        if local is not None and hasattr(local, "_hypothesis_global_random"):
-            local._hypothesis_global_random = None
-    except ImportError:
-        pass
-
-
 def test_process(request: dict) -> None:
     """In the forked child: become a test process like `python -m tddkit.child`. Never returns."""
     code = 70
@@ -113,13 +98,13 @@ def test_process(request: dict) -> None:
         os.closerange(3, report)
         os.closerange(report + 1, 1 << 16)
         gc.enable()
-        fresh_randomness()
+        from tddkit import child
+
+        child.fresh_randomness()
         import importlib
 
         importlib.invalidate_caches()
-        from tddkit import child
-
-        code = child.run(request["args"], report, request["token"], request.get("mode", ""))
+        code = child.run(request["args"], report, request["token"], request.get("mode", ""), request.get("split"))
     except SystemExit as stop:
         code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
     except BaseException:

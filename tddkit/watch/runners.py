@@ -90,13 +90,13 @@ class ForkRunner:
 
     # -- runs -----------------------------------------------------------------------------
 
-    def start(self, test_files: list[str], timeout: float) -> None:
+    def start(self, test_files: list[str], timeout: float, split: dict | None = None) -> None:
         token = secrets.token_hex(16)
         report = tempfile.NamedTemporaryFile(dir=self.folder, prefix="report-", delete=False)
         output = tempfile.NamedTemporaryFile(dir=self.folder, prefix="output-", delete=False)
         self._job = {"token": token, "report": report, "output": output, "timeout": timeout, "cancel": False}
         self._send({"run": {"args": runner.pytest_args(test_files), "report": report.name, "output": output.name,
-                            "token": token, "mode": "", "timeout": timeout}})
+                            "token": token, "mode": "", "timeout": timeout, "split": split}})
 
     def cancel(self) -> None:
         """Kill the current run; its result will be reported as cancelled."""
@@ -153,11 +153,11 @@ class ThreadRunner:
     def fileno(self) -> int:
         return self._r
 
-    def start(self, test_files: list[str], timeout: float) -> None:
+    def start(self, test_files: list[str], timeout: float, split: dict | None = None) -> None:
         self._cancelled = False
 
         def work():
-            self._done = runner.run_tests(self.root, test_files, timeout)
+            self._done = runner.run_tests(self.root, test_files, timeout, split=split)
             os.write(self._w, b"!")
 
         threading.Thread(target=work, daemon=True).start()

@@ -1,0 +1,160 @@
+"""One run split across cores (watch mode's runs): shares, and the light it gives.
+
+The runs are real: a scratch workspace, a real test process that forks its workers, and the
+light decided from what they reported. Hostile learner code aims at a test in the worker's
+share (it reads pytest's PYTEST_CURRENT_TEST), and the run must never be GREEN.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tddkit import catalogue, content, light, runner
+from tddkit.expected import collect, scratch_workspace
+from tddkit.split import UNKNOWN_WEIGHT, contiguous_shares
+
+TWO_WORKERS = {"workers": 2, "weights": {}}
+
+
+# -- shares --------------------------------------------------------------------------------------
+
+def covers_in_order(shares, n):
+    return [i for start, end in shares for i in range(start, end)] == list(range(n))
+
+
+@pytest.mark.parametrize("weights, workers", [
+    ([1.0] * 10, 2), ([1.0] * 7, 3), ([5.0, 0.0, 0.0, 0.0], 2), ([0.0] * 6, 2), ([1.0, 2.0], 5), ([3.0], 2),
+])
+def test_shares_are_contiguous_non_empty_and_cover_every_test_once(weights, workers):
+    shares = contiguous_shares(weights, workers)
+    assert covers_in_order(shares, len(weights))
+    assert all(end > start for start, end in shares)
+    assert len(shares) == min(workers, len(weights))
+
+
+def test_shares_balance_the_time_the_tests_took_last_time():
+    # Five slow tests among many quick ones: the cut falls where half the time is on each side.
+    weights = [0.001] * 10 + [0.2] * 4 + [0.001] * 40 + [0.2, 0.35] + [0.001] * 8
+    (a, cut), (cut2, b) = contiguous_shares(weights, 2)
+    left, right = sum(weights[:cut]), sum(weights[cut:])
+    assert cut == cut2 and abs(left - right) <= 0.2, (cut, left, right)
+
+
+# -- runs ---------------------------------------------------------------------------------------
+
+SINCOSTAN = catalogue.find("sincostan")
+
+
+@pytest.fixture(scope="module")
+def sincostan_expected():
+    return collect(SINCOSTAN)
+
+
+def in_worker_share(expected: list[dict]) -> str:
+    """The id of a test that the worker (not the first process) runs: the second share's first."""
+    (_, cut), _ = contiguous_shares([UNKNOWN_WEIGHT] * len(expected), 2)
+    return expected[cut]["id"]
+
+
+def split_run(kata, learner: str | None, tmp: Path, timeout: float = 60.0, split=TWO_WORKERS):
+    """The light of one split run of a kata in a scratch workspace (the reference, plus learner code)."""
+    ws = scratch_workspace(kata, content.REFERENCE, tmp)
+    if learner is not None:
+        (ws / kata.files[0]).write_text(learner)
+    raw = runner.run_tests(ws, list(kata.tests), timeout, split=split)
+    return light.decide(kata.id, collect(kata), raw), raw
+
+
+def reference_with(hostile_in_test: str, test_id: str) -> str:
+    """The reference, whose sincostan() runs hostile code when called by the test test_id."""
+    reference = (content.root() / "solutions" / "sincostan.py").read_text()
+    return reference + f"""
+
+import os as _os
+_real = sincostan
+
+
+def sincostan(angle, *, degrees=False):
+    if {test_id.split("::")[-1]!r} + " " in _os.environ.get("PYTEST_CURRENT_TEST", ""):
+        {hostile_in_test}
+    return _real(angle, degrees=degrees)
+"""
+
+
+@pytest.mark.parametrize("kata_id", catalogue.ids())
+def test_every_reference_is_green_when_split(kata_id, tmp_path):
+    kata = catalogue.find(kata_id)
+    verdict, _ = split_run(kata, None, tmp_path)
+    assert verdict.light == light.GREEN, (verdict.reason, verdict.first_failure)
+
+
+def test_tests_run_in_more_than_one_process(tmp_path, sincostan_expected):
+    reference = (content.root() / "solutions" / "sincostan.py").read_text()
+    pids = tmp_path / "pids"
+    learner = reference + f"""
+import os as _os
+_real = sincostan
+
+
+def sincostan(angle, *, degrees=False):
+    with open({str(pids)!r}, "a") as f:
+        f.write(f"{{_os.getpid()}}\\n")
+    return _real(angle, degrees=degrees)
+"""
+    verdict, _ = split_run(SINCOSTAN, learner, tmp_path / "ws")
+    assert verdict.light == light.GREEN, verdict.reason
+    assert len(set(pids.read_text().split())) >= 2
+
+
+def test_the_stub_is_red_with_every_test_reported_once(tmp_path, sincostan_expected):
+    stub = (content.root() / "katas" / "sincostan.py").read_text()
+    verdict, raw = split_run(SINCOSTAN, stub, tmp_path)
+    assert verdict.light == light.RED and verdict.passed == 0
+    ids = [r["id"] for r in raw.of_kind("test")]
+    assert sorted(ids) == sorted(t["id"] for t in sincostan_expected)
+
+
+@pytest.mark.parametrize("hostile, reason_starts", [
+    ("_os._exit(0)", "the test process exited (status 0)"),
+    ("import signal; _os.kill(_os.getpid(), signal.SIGKILL)", "the test process crashed (SIGKILL)"),
+    ("import pytest; pytest.exit('bye')", "the tests were interrupted"),
+])
+def test_a_worker_that_ends_early_makes_the_run_amber_naming_its_test(hostile, reason_starts, tmp_path,
+                                                                     sincostan_expected):
+    target = in_worker_share(sincostan_expected)
+    verdict, _ = split_run(SINCOSTAN, reference_with(hostile, target), tmp_path)
+    assert verdict.light == light.AMBER
+    assert verdict.reason.startswith(reason_starts), verdict.reason
+    assert target.split("::")[-1].split("[")[0] in verdict.reason
+
+
+def test_a_worker_that_loops_forever_times_out_amber(tmp_path, sincostan_expected):
+    target = in_worker_share(sincostan_expected)
+    verdict, _ = split_run(SINCOSTAN, reference_with("while True: pass", target), tmp_path, timeout=5.0)
+    assert verdict.light == light.AMBER and verdict.reason.startswith("timed out"), verdict.reason
+
+
+def test_output_of_a_failing_test_in_the_worker_share_is_its_own(tmp_path, sincostan_expected):
+    target = in_worker_share(sincostan_expected)
+    learner = reference_with("print('hello from the worker'); return None", target)
+    verdict, _ = split_run(SINCOSTAN, learner, tmp_path)
+    assert verdict.light == light.RED
+    failed = [t for t in verdict.tests if not t.passed]
+    assert [t.id for t in failed] == [target]
+    assert "hello from the worker" in failed[0].output
+    assert all("hello from the worker" not in t.output for t in verdict.tests if t.passed)
+
+
+def test_one_worker_is_a_plain_run(tmp_path, sincostan_expected):
+    verdict, _ = split_run(SINCOSTAN, None, tmp_path, split={"workers": 1, "weights": {}})
+    assert verdict.light == light.GREEN
+
+
+def test_a_process_forked_by_a_test_in_the_worker_share_does_not_hold_up_the_run(tmp_path, sincostan_expected):
+    # The forked process keeps the worker's descriptors open long after the worker is done.
+    target = in_worker_share(sincostan_expected)
+    learner = reference_with("if _os.fork() == 0:\n            __import__('time').sleep(60); _os._exit(0)", target)
+    verdict, _ = split_run(SINCOSTAN, learner, tmp_path, timeout=30.0)
+    assert verdict.light == light.GREEN, verdict.reason
