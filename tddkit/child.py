@@ -19,21 +19,26 @@ from pathlib import Path
 REPORT_FD = "TDDKIT_REPORT_FD"
 TOKEN_FD = "TDDKIT_TOKEN_FD"  # a pipe: the runner wrote the token and closed its end
 HYPOTHESIS_MODE = "TDDKIT_HYPOTHESIS"  # "derandomize" in verify: the same examples every run
+CHECKED_HASH = 0b11  # .pyc flags (PEP 552): based on the source's hash, checked on import
 SPLIT = "TDDKIT_SPLIT"  # JSON {"workers": n, "weights": {test id: seconds}}: split the run (split.py)
 
 
 def forget_stale_bytecode(root: Path) -> None:
-    """Delete cached bytecode of the workspace's own code and never write more.
+    """Delete the workspace's cached bytecode that Python trusts on its source's timestamp.
 
-    Python (and pytest's assertion rewriter) trust a .pyc whose recorded source mtime and size
-    match; an edit of the same size within the same second would then run the old code and
-    give a wrong light. Compiling a kata's few files from source costs next to nothing.
+    A .pyc records its source's mtime and size; an edit of the same size within the same
+    second would then run the old code and give a wrong light. Each run deletes those first,
+    so a .pyc written during one run is never trusted by the next. A checked-hash .pyc is
+    compared with the source itself on every import: those are kept (pytest 9 writes its
+    rewritten test modules that way, and rewriting the tests takes a while on every run).
     """
-    sys.dont_write_bytecode = True
     for folder in ("katas", "tests"):
         for pyc in (root / folder).glob("**/__pycache__/*.pyc"):
             try:
-                pyc.unlink()
+                with open(pyc, "rb") as f:
+                    flags = int.from_bytes(f.read(8)[4:8], "little")
+                if flags & CHECKED_HASH != CHECKED_HASH:
+                    pyc.unlink()
             except OSError:
                 pass
 
