@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from learner_env import ENV
+from learner_env import ENV, warn_if_editable
 
 PY = sys.executable
 REPO = Path(__file__).resolve().parents[1]
@@ -40,6 +40,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=15)
     args = parser.parse_args()
+    warn_if_editable()
     with tempfile.TemporaryDirectory() as tmp:
         # Two workspaces: the stub as shipped (every test RED) and the reference (every test GREEN).
         red, green = Path(tmp) / "red", Path(tmp) / "green"

@@ -35,7 +35,7 @@ import threading
 import time
 from pathlib import Path
 
-from learner_env import ENV
+from learner_env import ENV, warn_if_editable
 
 REPO = Path(__file__).resolve().parents[1]
 REFERENCE = (REPO / "solutions" / "sincostan.py").read_text()
@@ -146,6 +146,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--saves", type=int, default=20, help="saves per tool (default 20)")
     args = parser.parse_args()
+    warn_if_editable()
     assert SAME_SIZE_WRONG != REFERENCE and len(SAME_SIZE_WRONG) == len(REFERENCE)
 
     with tempfile.TemporaryDirectory(prefix="tddkit-watch-bench-") as tmp:
