@@ -34,6 +34,7 @@ POLL = 0.005  # seconds between checks on a test process where pidfd_open is mis
 
 def preload() -> None:
     """Import what every run needs and nothing of the learner's."""
+    import importlib
     import importlib.metadata
 
     import _pytest.assertion.rewrite  # noqa: F401
@@ -45,6 +46,7 @@ def preload() -> None:
 
     import tddkit.child  # noqa: F401
     import tddkit.plugin  # noqa: F401
+    import tddkit.split  # noqa: F401
 
     # The installed pytest plugins (Hypothesis' own among them), which every run loads.
     for entry in importlib.metadata.entry_points(group="pytest11"):
@@ -52,6 +54,31 @@ def preload() -> None:
             entry.load()
         except Exception:  # a broken plugin is reported by the run itself, as in `tddkit run`
             pass
+
+    # What every run imported still: pytest's default plugins, and what they and Hypothesis use.
+    from _pytest.config import default_plugins
+
+    for name in (*(f"_pytest.{plugin}" for plugin in default_plugins), "pdb", "faulthandler",
+                 "encodings.unicode_escape", "hypothesis.internal.conjecture.optimiser"):
+        try:
+            importlib.import_module(name)
+        except Exception:
+            pass
+
+    # Hypothesis looks for constants in every module it has not looked at yet, at a test
+    # process's first example: looking at the preloaded modules now leaves each run only the
+    # learner's modules and the tests. (Hypothesis' internals: if they change, a run only
+    # takes that much longer. Its warning about plugins reading storage is for pytest runs.)
+    try:
+        import warnings
+
+        from hypothesis.internal.conjecture.providers import _get_local_constants
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            _get_local_constants()
+    except Exception:
+        pass
 
 
 class Lines:
