@@ -1,4 +1,4 @@
-"""One run split across cores (watch mode's runs): shares, and the light it gives.
+"""One run split across cores (a learner's runs: run, next, watch): shares, and the light it gives.
 
 The runs are real: a scratch workspace, a real test process that forks its workers, and the
 light decided from what they reported. Hostile learner code aims at a test in the worker's
@@ -158,3 +158,39 @@ def test_a_process_forked_by_a_test_in_the_worker_share_does_not_hold_up_the_run
     learner = reference_with("if _os.fork() == 0:\n            __import__('time').sleep(60); _os._exit(0)", target)
     verdict, _ = split_run(SINCOSTAN, learner, tmp_path, timeout=30.0)
     assert verdict.light == light.GREEN, verdict.reason
+
+
+def test_a_crash_in_the_first_share_names_its_own_test_not_one_the_worker_was_running(tmp_path, sincostan_expected):
+    # The first process dies in its test P while the worker is in the middle of a test W that
+    # it started later (the files order it so): W is a casualty, not the cause.
+    (_, cut), _ = contiguous_shares([UNKNOWN_WEIGHT] * len(sincostan_expected), 2)
+    p, w0, w = (sincostan_expected[i]["id"].split("::")[-1] for i in (0, cut, cut + 1))
+    p_began, w_began = tmp_path / "p-began", tmp_path / "w-began"
+    reference = (content.root() / "solutions" / "sincostan.py").read_text()
+    learner = reference + f"""
+import os as _os, time as _time
+_real = sincostan
+
+
+def _wait_for(path):
+    while not _os.path.exists(path):
+        _time.sleep(0.01)
+
+
+def sincostan(angle, *, degrees=False):
+    current = _os.environ.get("PYTEST_CURRENT_TEST", "")
+    if {p!r} + " " in current:
+        open({str(p_began)!r}, "w").close()
+        _wait_for({str(w_began)!r})
+        _os._exit(3)
+    if {w0!r} + " " in current:
+        _wait_for({str(p_began)!r})
+    if {w!r} + " " in current:
+        open({str(w_began)!r}, "w").close()
+        _time.sleep(60)
+    return _real(angle, degrees=degrees)
+"""
+    verdict, _ = split_run(SINCOSTAN, learner, tmp_path / "ws", timeout=30.0)
+    assert verdict.light == light.AMBER
+    assert verdict.reason.startswith("the test process exited (status 3)"), verdict.reason
+    assert p in verdict.reason, verdict.reason

@@ -103,6 +103,16 @@ def _crash_reason(raw: RawRun, running: str | None) -> str:
     return messages.EXITED_EARLY.format(code, during)
 
 
+def _running(raw: RawRun) -> str | None:
+    """The test that was running when the run ended early: the last one that started and did
+    not finish, in the test process itself if it has one (in a split run, the tests its
+    workers were running when it died are casualties, not the cause)."""
+    finished = {r["id"] for r in raw.of_kind("test")}
+    unfinished = [r for r in raw.of_kind("start") if r["id"] not in finished]
+    own = [r for r in unfinished if r.get("pid") == raw.pid]
+    return (own or unfinished or [{}])[-1].get("id")
+
+
 def _forged(raw: RawRun) -> bool:
     """Records the plugin never writes: a test reported twice, or more than one finish."""
     ids = [r.get("id") for r in raw.of_kind("test")]
@@ -132,9 +142,7 @@ def decide(kata: str, expected: list[dict], raw: RawRun, tampered: list[str] = (
     def verdict(light: str, reason: str | None = None) -> Verdict:
         return Verdict(kata, light, passed, len(tests), reason, tests)
 
-    starts = [r["id"] for r in raw.of_kind("start")]
-    finished_ids = {r["id"] for r in raw.of_kind("test")}
-    running = next((s for s in reversed(starts) if s not in finished_ids), None)
+    running = _running(raw)
 
     during = messages.DURING.format(running.split("::")[-1]) if running else messages.DURING_COLLECTION
     if tampered:

@@ -9,7 +9,7 @@ on purpose; see docs/guarantees.md.)
 Records, in the order they are written:
   collected      {"tests": [{"id", "step", "file", "line"}]}   the items pytest will run
   collect_error  {"where", "message"}                          a file that could not be collected
-  start          {"id"}                                         a test began (for crash reports)
+  start          {"id", "pid"}                                  a test began (for crash reports)
   test           {"id", "outcome", "message", "details", "output", "duration"}
   finish         {"exitstatus"}                                 pytest finished normally
 """
@@ -105,7 +105,7 @@ class ReportPlugin:
 
     def pytest_runtest_logstart(self, nodeid, location):
         self._phases[nodeid] = []
-        self._emit("start", id=nodeid)
+        self._emit("start", id=nodeid, pid=os.getpid())
 
     def pytest_pyfunc_call(self, pyfuncitem):
         """Evidence that the test function itself ran and returned, from inside the call.

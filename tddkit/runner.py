@@ -37,6 +37,7 @@ class RawRun:
     """What came out of one test process, before any judgement."""
 
     records: list[dict] = field(default_factory=list)
+    pid: int | None = None  # the test process (a split run's workers are its children)
     returncode: int | None = None
     timed_out: bool = False
     timeout: float = 0.0
@@ -112,7 +113,7 @@ def run_tests(
         finally:
             os.close(token_fd)
             os.close(report_fd)
-        raw = RawRun(timeout=timeout)
+        raw = RawRun(pid=proc.pid, timeout=timeout)
         try:
             try:
                 raw.returncode = proc.wait(timeout=timeout)

@@ -115,7 +115,7 @@ class ForkRunner:
                     self._send({"cancel": True})
             elif "done" in message and self._job is not None:
                 job, self._job, self.pid = self._job, None, None
-                raw = RawRun(returncode=message["returncode"], timed_out=message["timed_out"],
+                raw = RawRun(pid=message["done"], returncode=message["returncode"], timed_out=message["timed_out"],
                              timeout=job["timeout"], duration=message["duration"])
                 with job["report"] as report, job["output"] as output:
                     runner.read_results(raw, report, output, job["token"])
