@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,12 +25,31 @@ class Outcome:
 def judge(ws: Workspace, kata: Kata, state) -> Outcome:
     expected = expected_tests(kata, state)
     tampered = ws.changed_shipped_files(kata)
-    raw = runner.run_tests(ws.root, list(kata.tests), kata.timeout)
+    raw = runner.run_tests(ws.root, list(kata.tests), kata.timeout, split=split_plan(state, kata.id))
     # Checked again after the run: code under test can change a test file that pytest has not
     # read yet (a kata's second test file), and no unlock may follow from such a run.
     tampered = tampered or ws.changed_shipped_files(kata)
     verdict = light.decide(kata.id, expected, raw, tampered)
     return record(ws, kata, state, verdict, tampered)
+
+
+def split_plan(state, kata_id: str) -> dict:
+    """How to split a kata's next run (split.py): over every core, by its last run's durations."""
+    try:
+        last = state.last_run(kata_id)
+    except StateError:  # a damaged state: split by test count; the run itself says the rest
+        last = None
+    tests = last["tests"] if last else []
+    weights = {t["id"]: t["duration"] for t in tests if t.get("outcome") != light.NOT_RUN and "duration" in t}
+    return {"workers": cores(), "weights": weights}
+
+
+def cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def record(ws: Workspace, kata: Kata, state, verdict: light.Verdict, tampered: list[str]) -> Outcome:

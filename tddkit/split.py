@@ -34,19 +34,6 @@ FINISHED, INTERRUPTED = b"f", b"i"  # a worker's last word to its parent
 WORKER_FAILED = 70  # exit status of a worker whose own machinery failed (EX_SOFTWARE)
 
 
-def cores() -> int:
-    """The cores this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
-def weights_of(tests: list[dict]) -> dict[str, float]:
-    """{test id: seconds} from a run's tests as recorded (`Verdict.as_json`), those that ran."""
-    return {t["id"]: t["duration"] for t in tests if t.get("outcome") != "not run" and "duration" in t}
-
-
 def contiguous_shares(weights: list[float], workers: int) -> list[tuple[int, int]]:
     """(start, end) slices that split the tests, in order, into at most `workers` non-empty
     shares of about equal total weight."""

@@ -15,9 +15,9 @@ import signal
 import time
 from dataclasses import dataclass, field
 
-from tddkit import hints, light, messages, progress, split, status
+from tddkit import hints, light, messages, progress, status
 from tddkit.expected import expected_tests
-from tddkit.judge import record
+from tddkit.judge import record, split_plan
 from tddkit.watch import runners
 from tddkit.watch.watcher import snapshot
 
@@ -44,15 +44,12 @@ class Loop:
         self.pending: float | None = None  # when the first change not yet shown was seen
         self.settle_until = 0.0
         self.last_light: str | None = None
-        self.weights: dict[str, float] = {}  # seconds each test took last time: how to split a run
         self.use(kata)
 
     def use(self, kata) -> None:
         self.kata = kata
         self.expected = expected_tests(kata, self.state)
         self.last_light = None
-        last = self.state.last_run(kata.id)
-        self.weights = split.weights_of(last["tests"]) if last else {}
         self.screen.kata(kata)
         self.pending = time.time()
         if self.job is not None:
@@ -90,8 +87,7 @@ class Loop:
         self.job = Job(self.pending, snapshot(self.ws.root), self.ws.changed_shipped_files(self.kata))
         self.pending = None
         try:
-            self.runner.start(list(self.kata.tests), self.kata.timeout,
-                              {"workers": split.cores(), "weights": self.weights})
+            self.runner.start(list(self.kata.tests), self.kata.timeout, split_plan(self.state, self.kata.id))
         except runners.ServerGone:
             self.fall_back()
             return
@@ -121,7 +117,6 @@ class Loop:
         verdict = light.decide(self.kata.id, self.expected, raw, job.tampered)
         outcome = record(self.ws, self.kata, self.state, verdict, job.tampered)
         self.last_light = verdict.light
-        self.weights.update(split.weights_of(verdict.as_json(unlocked=False)["tests"]))
         self.screen.verdict(self.kata, outcome, job.changed_at, time.time())
         if self.coverage and verdict.light != light.AMBER:
             self.show_coverage()
