@@ -194,3 +194,25 @@ def sincostan(angle, *, degrees=False):
     assert verdict.light == light.AMBER
     assert verdict.reason.startswith("the test process exited (status 3)"), verdict.reason
     assert p in verdict.reason, verdict.reason
+
+
+# -- weights --------------------------------------------------------------------------------------
+
+def test_a_test_weighs_what_it_took_the_last_time_it_passed_else_the_last_time_it_ran(tmp_path):
+    from tddkit.judge import split_plan
+    from tddkit.state import State
+
+    def tests(*outcomes_and_durations):
+        return [{"id": f"t{i}", "outcome": o, "duration": d} for i, (o, d) in enumerate(outcomes_and_durations)]
+
+    with State(tmp_path / "state.db") as state:
+        assert split_plan(state, "sincostan")["weights"] == {}
+        state.record_run("sincostan", "green", 3, 3, None, tests(("passed", 0.5), ("passed", 0.2), ("passed", 0.1)))
+        # A failing property stops at its first counterexample: not what it takes when it passes.
+        state.record_run("sincostan", "red", 1, 3, None, tests(("failed", 0.01), ("passed", 0.3), ("failed", 0.02)))
+        state.record_run("other", "green", 1, 1, None, [{"id": "t0", "outcome": "passed", "duration": 9.0}])
+        state.record_run("sincostan", "amber", 0, 4, "crashed", tests(("not run", 0.0), ("not run", 0.0),
+                                                                     ("not run", 0.0), ("failed", 0.04)))
+        plan = split_plan(state, "sincostan")
+    assert plan["weights"] == {"t0": 0.5, "t1": 0.3, "t2": 0.1, "t3": 0.04}
+    assert plan["workers"] >= 1

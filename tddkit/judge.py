@@ -10,7 +10,11 @@ from tddkit import content, light, runner
 from tddkit.catalogue import Kata
 from tddkit.errors import StateError
 from tddkit.expected import expected_tests
+from tddkit.plugin import PASSED
 from tddkit.workspace import Workspace
+
+
+RUNS_FOR_WEIGHTS = 10  # how far back split_plan looks for a test's last pass
 
 
 @dataclass
@@ -34,14 +38,20 @@ def judge(ws: Workspace, kata: Kata, state) -> Outcome:
 
 
 def split_plan(state, kata_id: str) -> dict:
-    """How to split a kata's next run (split.py): over every core, by its last run's durations."""
+    """How to split a kata's next run (split.py): over every core, each test weighing what it
+    took the last time it passed (a failing test stops early), else the last time it ran."""
     try:
-        last = state.last_run(kata_id)
+        runs = state.last_runs(kata_id, RUNS_FOR_WEIGHTS)
     except StateError:  # a damaged state: split by test count; the run itself says the rest
-        last = None
-    tests = last["tests"] if last else []
-    weights = {t["id"]: t["duration"] for t in tests if t.get("outcome") != light.NOT_RUN and "duration" in t}
-    return {"workers": cores(), "weights": weights}
+        runs = []
+    ran, passed = {}, {}
+    for run in reversed(runs):  # oldest first: newer durations replace older ones
+        for test in run["tests"]:
+            if test.get("outcome") not in (None, light.NOT_RUN) and "duration" in test:
+                ran[test["id"]] = test["duration"]
+                if test["outcome"] == PASSED:
+                    passed[test["id"]] = test["duration"]
+    return {"workers": cores(), "weights": {**ran, **passed}}
 
 
 def cores() -> int:

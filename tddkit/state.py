@@ -111,11 +111,16 @@ class State:
         )
 
     def last_run(self, kata: str) -> dict | None:
+        runs = self.last_runs(kata, 1)
+        return runs[0] if runs else None
+
+    def last_runs(self, kata: str, count: int) -> list[dict]:
+        """The kata's `count` latest runs, newest first."""
         rows = self._rows(
-            "SELECT at, kata, light, passed, total, reason, tests FROM runs WHERE kata = ? ORDER BY id DESC LIMIT 1",
-            (kata,),
+            "SELECT at, kata, light, passed, total, reason, tests FROM runs WHERE kata = ? ORDER BY id DESC LIMIT ?",
+            (kata, count),
         )
-        return _run_row(rows[0]) if rows else None
+        return [_run_row(r) for r in rows]
 
     def history(self, kata: str | None = None) -> list[dict]:
         sql = "SELECT at, kata, light, passed, total, reason, '[]' FROM runs"
