@@ -204,6 +204,20 @@ def test_killing_the_watcher_mid_run_leaves_no_process_behind(workspace, kata):
     assert wait_until_gone(workspace) == []
 
 
+def test_killing_the_watcher_between_runs_leaves_no_process_behind(workspace, kata):
+    kata.write_text(REFERENCE)
+    watch = Watch(workspace)
+    assert watch.verdict()["light"] == "green"
+    # Between runs, the next run's test process is already forked and waits: it must go too.
+    deadline = time.monotonic() + WAIT
+    while len(processes_in(workspace)) < 3:
+        assert time.monotonic() < deadline, "the watcher, its fork server and the next test process"
+        time.sleep(0.01)
+    watch.proc.send_signal(signal.SIGKILL)
+    watch.proc.wait(timeout=WAIT)
+    assert wait_until_gone(workspace) == []
+
+
 def test_watch_outside_a_workspace_is_a_one_line_error(tmp_path):
     done = tddkit("watch", "--jsonl", "--no-keys", cwd=tmp_path)
     assert done.returncode == 2 and done.stdout == ""

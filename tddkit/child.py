@@ -72,8 +72,14 @@ def fresh_randomness() -> None:
         pass
 
 
-def run(args: list[str], fd: int, token: str, hypothesis_mode: str = "", split: dict | None = None) -> int:
-    """pytest on args, reporting on fd; split: {"workers": n, "weights": {id: s}} to use n cores."""
+def run(args: list[str], fd: int, token: str, hypothesis_mode: str = "", split: dict | None = None,
+        hold=None) -> int:
+    """pytest on args, reporting on fd; split: {"workers": n, "weights": {id: s}} to use n cores.
+
+    hold, if given, is called once pytest has configured itself, before it looks at any file of
+    the workspace: it waits until the run may go on, and gives the split's weights (watch mode
+    prepares its next test process that far while the learner is still typing).
+    """
     import pytest
 
     from tddkit import confine
@@ -83,14 +89,27 @@ def run(args: list[str], fd: int, token: str, hypothesis_mode: str = "", split: 
     root = os.getcwd()
     if root not in sys.path:  # the learner's code is imported from the workspace (`import katas.x`)
         sys.path.insert(0, root)
-    forget_stale_bytecode(Path(root))
     use_hypothesis_profile(hypothesis_mode)
-    plugins = [ReportPlugin(fd, token)]
+    splitter = None
     if split and split.get("workers", 1) > 1:
         from tddkit.split import CAPTURE, SplitRun
 
         args = [*args, CAPTURE]
-        plugins.append(SplitRun(int(split["workers"]), dict(split.get("weights") or {}), fresh_randomness))
+        splitter = SplitRun(int(split["workers"]), dict(split.get("weights") or {}), fresh_randomness)
+
+    class SessionStart:
+        @pytest.hookimpl(trylast=True)
+        def pytest_sessionstart(self, session):
+            if hold is not None:
+                weights = hold()
+                if splitter is not None:
+                    splitter.weights = weights
+            import importlib
+
+            importlib.invalidate_caches()  # the workspace's folders as they are now
+            forget_stale_bytecode(Path(root))
+
+    plugins = [ReportPlugin(fd, token), SessionStart(), *([splitter] if splitter else [])]
     return int(pytest.main(args, plugins=plugins))
 
 

@@ -7,16 +7,22 @@ each forked test process imports those from the files as they are now. It has no
 forking it is safe. Each test process gets its own process group and the same timeout and
 kill rules as `runner.run_tests`, and runs `tddkit.child.run`, as `tddkit run` does.
 
+The next run's test process is forked ahead of time, and gets as far as a configured pytest
+(`child.run`'s hold) before it waits: none of the workspace's files are read before "go".
+
 Protocol, one JSON object a line. The watcher writes on the server's stdin:
-    {"run": {"args": [...], "report": path, "output": path, "token": str, "mode": str, "timeout": s,
-             "split": {"workers": n, "weights": {test id: s}} or null}}
+    {"prepare": {"args": [...], "report": path, "output": path, "token": str, "mode": str,
+                 "timeout": s, "split": {"workers": n} or null}}
+                                          fork the next run's test process (replacing one
+                                          prepared before), which waits for "go"
+    {"go": {"weights": {test id: s}}}     the prepared process runs; its timeout starts now
     {"cancel": true}                      kill the test process of the current run
 and the server answers on its stdout:
     {"ready": pid}                        once, when the imports are done
     {"started": pid}                      a test process is running (pid = its process group)
     {"done": pid, "returncode": int, "timed_out": bool, "cancelled": bool, "duration": s}
-End of file on stdin (the watcher exited, or was killed) kills the running test process group
-and ends the server.
+End of file on stdin (the watcher exited, or was killed) kills the running and the prepared
+test process groups and ends the server.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ import gc
 import json
 import os
 import select
+import signal
 import sys
 import time
 
@@ -111,8 +118,9 @@ def kill_group(pgid: int) -> None:
     kill(pgid)
 
 
-def test_process(request: dict) -> None:
-    """In the forked child: become a test process like `python -m tddkit.child`. Never returns."""
+def test_process(request: dict, go: int) -> None:
+    """In the forked child: become a test process like `python -m tddkit.child`, and wait for
+    the line on `go` before looking at the workspace. Never returns."""
     code = 70
     try:
         os.setsid()
@@ -122,16 +130,26 @@ def test_process(request: dict) -> None:
         os.dup2(null, 0)
         os.dup2(output, 1)
         os.dup2(output, 2)
-        os.closerange(3, report)
-        os.closerange(report + 1, 1 << 16)
+        keep = sorted({report, go})
+        for low, high in zip([3] + [fd + 1 for fd in keep], keep + [1 << 16]):
+            os.closerange(low, high)
         gc.enable()
         from tddkit import child
 
         child.fresh_randomness()
-        import importlib
 
-        importlib.invalidate_caches()
-        code = child.run(request["args"], report, request["token"], request.get("mode", ""), request.get("split"))
+        def hold() -> dict:
+            line = b""
+            while not line.endswith(b"\n"):
+                chunk = os.read(go, 65536)
+                if not chunk:  # the server is gone, or dropped this run: nothing to do
+                    os._exit(0)
+                line += chunk
+            os.close(go)
+            return dict(json.loads(line).get("weights") or {})
+
+        code = child.run(request["args"], report, request["token"], request.get("mode", ""), request.get("split"),
+                         hold)
     except SystemExit as stop:
         code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
     except BaseException:
@@ -189,19 +207,55 @@ def wait_for(pid: int, timeout: float, lines: Lines) -> dict:
             "cancelled": cancelled, "duration": time.monotonic() - started}
 
 
+class Prepared:
+    """A test process forked ahead of its run, waiting for the line on its go pipe."""
+
+    def __init__(self, request: dict):
+        self.timeout = float(request["timeout"])
+        read_end, self.go = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:
+            os.close(self.go)
+            test_process(request, read_end)
+        os.close(read_end)
+
+    def start(self, go: dict) -> None:
+        try:
+            os.write(self.go, (json.dumps(go) + "\n").encode())
+        except BrokenPipeError:  # it died while it waited: its end is reported as any other
+            pass
+        os.close(self.go)
+
+    def drop(self) -> None:
+        os.close(self.go)  # it ends at end of file; killed all the same, with what it started
+        kill_group(self.pid)
+        try:
+            os.kill(self.pid, signal.SIGKILL)  # it may not have made its own group yet
+        except ProcessLookupError:
+            pass
+        os.waitpid(self.pid, 0)
+
+
 def serve() -> None:
     lines = Lines(STDIN)
     send({"ready": os.getpid()})
-    while not lines.eof:
-        select.select([lines.fd], [], [])
-        for message in lines.read():
-            if "run" in message:
-                request = message["run"]
-                pid = os.fork()
-                if pid == 0:
-                    test_process(request)
-                send({"started": pid})
-                send(wait_for(pid, float(request["timeout"]), lines))
+    prepared: Prepared | None = None
+    try:
+        while not lines.eof:
+            select.select([lines.fd], [], [])
+            for message in lines.read():
+                if "prepare" in message:
+                    if prepared is not None:
+                        prepared.drop()
+                    prepared = Prepared(message["prepare"])
+                elif "go" in message and prepared is not None:
+                    running, prepared = prepared, None
+                    running.start(message["go"])
+                    send({"started": running.pid})
+                    send(wait_for(running.pid, running.timeout, lines))
+    finally:
+        if prepared is not None:
+            prepared.drop()
 
 
 def main() -> int:

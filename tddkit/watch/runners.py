@@ -53,6 +53,7 @@ class ForkRunner:
         )
         self._buffer = b""
         self._job: dict | None = None
+        self._prepared: dict | None = None  # the next run, whose test process waits for "go"
         self.pid: int | None = None  # the running test process (and its group)
         ready = self._next_message(START_TIMEOUT)
         if "ready" not in ready:
@@ -91,12 +92,32 @@ class ForkRunner:
     # -- runs -----------------------------------------------------------------------------
 
     def start(self, test_files: list[str], timeout: float, split: dict | None = None) -> None:
+        split = split or {}
+        key = (tuple(test_files), timeout, split.get("workers", 1))
+        if self._prepared is None or self._prepared["key"] != key:
+            self._prepare(key)
+        self._job, self._prepared = self._prepared, None
+        self._send({"go": {"weights": split.get("weights", {})}})
+
+    def _prepare(self, key: tuple) -> None:
+        """Have the server fork the next run's test process now, to wait for "go"."""
+        test_files, timeout, workers = key
+        if self._prepared is not None:  # the server drops its process
+            self._remove_files(self._prepared)
         token = secrets.token_hex(16)
         report = tempfile.NamedTemporaryFile(dir=self.folder, prefix="report-", delete=False)
         output = tempfile.NamedTemporaryFile(dir=self.folder, prefix="output-", delete=False)
-        self._job = {"token": token, "report": report, "output": output, "timeout": timeout, "cancel": False}
-        self._send({"run": {"args": runner.pytest_args(test_files), "report": report.name, "output": output.name,
-                            "token": token, "mode": "", "timeout": timeout, "split": split}})
+        self._prepared = {"key": key, "token": token, "report": report, "output": output, "timeout": timeout,
+                          "cancel": False}
+        self._send({"prepare": {"args": runner.pytest_args(list(test_files)), "report": report.name,
+                                "output": output.name, "token": token, "mode": "", "timeout": timeout,
+                                "split": {"workers": workers}}})
+
+    @staticmethod
+    def _remove_files(job: dict) -> None:
+        for f in (job["report"], job["output"]):
+            f.close()
+            os.unlink(f.name)
 
     def cancel(self) -> None:
         """Kill the current run; its result will be reported as cancelled."""
@@ -117,10 +138,12 @@ class ForkRunner:
                 job, self._job, self.pid = self._job, None, None
                 raw = RawRun(pid=message["done"], returncode=message["returncode"], timed_out=message["timed_out"],
                              timeout=job["timeout"], duration=message["duration"])
-                with job["report"] as report, job["output"] as output:
-                    runner.read_results(raw, report, output, job["token"])
-                for f in (job["report"], job["output"]):
-                    os.unlink(f.name)
+                runner.read_results(raw, job["report"], job["output"], job["token"])
+                self._remove_files(job)
+                try:
+                    self._prepare(job["key"])  # the next run of this kata, ready before the next save
+                except ServerGone:  # the next start says so; this run's result still counts
+                    pass
                 return raw, message["cancelled"] or job["cancel"]
         return None
 
