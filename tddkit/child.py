@@ -72,6 +72,16 @@ def fresh_randomness() -> None:
         pass
 
 
+def flush_output() -> None:
+    """Write out what the process's output streams still buffer, before it forks or ends
+    without Python's own clean-up (the learner's code may have closed or replaced them)."""
+    for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
+        try:
+            stream.flush()
+        except Exception:
+            pass
+
+
 def run(args: list[str], fd: int, token: str, hypothesis_mode: str = "", split: dict | None = None,
         hold=None) -> int:
     """pytest on args, reporting on fd; split: {"workers": n, "weights": {id: s}} to use n cores.

@@ -20,12 +20,13 @@ from __future__ import annotations
 import itertools
 import os
 import signal
-import sys
 import threading
 import traceback
 from dataclasses import dataclass
 
 import pytest
+
+from tddkit.child import flush_output
 
 CAPTURE = "--capture=sys"
 UNKNOWN_WEIGHT = 0.001  # seconds, for a test with no time on record (a new test)
@@ -86,11 +87,7 @@ def start_worker(session, items, reseed) -> Worker:
     except BaseException:
         traceback.print_exc()
     finally:
-        for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
-            try:
-                stream.flush()
-            except Exception:
-                pass
+        flush_output()
         try:
             os.write(say, word)
         finally:
@@ -116,8 +113,7 @@ def join(worker: Worker, session) -> None:
         return
     if word == INTERRUPTED:
         raise session.Interrupted("a test stopped the session")
-    sys.stdout.flush()
-    sys.stderr.flush()
+    flush_output()
     if code < 0:  # killed by a signal: so is this process
         try:
             signal.signal(-code, signal.SIG_DFL)
@@ -149,8 +145,7 @@ class SplitRun:
             if factory is None:
                 return None
             factory.getbasetemp()
-        sys.stdout.flush()  # or what is still buffered would be written once per process
-        sys.stderr.flush()
+        flush_output()  # or what is still buffered would be written once per process
         workers = [start_worker(session, items[start:end], self.reseed) for start, end in shares[1:]]
         start, end = shares[0]
         run_share(session, items[start:end])

@@ -32,8 +32,9 @@ import json
 import os
 import select
 import signal
-import sys
 import time
+
+from tddkit import child
 
 STDIN, STDOUT = 0, 1
 POLL = 0.005  # seconds between checks on a test process where pidfd_open is missing
@@ -51,7 +52,6 @@ def preload() -> None:
     import hypothesis.strategies  # noqa: F401
     import pytest  # noqa: F401
 
-    import tddkit.child  # noqa: F401
     import tddkit.plugin  # noqa: F401
     import tddkit.split  # noqa: F401
 
@@ -134,8 +134,6 @@ def test_process(request: dict, go: int) -> None:
         for low, high in zip([3] + [fd + 1 for fd in keep], keep + [1 << 16]):
             os.closerange(low, high)
         gc.enable()
-        from tddkit import child
-
         child.fresh_randomness()
 
         def hold() -> dict:
@@ -157,11 +155,7 @@ def test_process(request: dict, go: int) -> None:
 
         traceback.print_exc()
     finally:
-        for stream in (sys.stdout, sys.stderr):
-            try:
-                stream.flush()
-            except Exception:
-                pass
+        child.flush_output()
         os._exit(code)
 
 
