@@ -91,8 +91,7 @@ def _where(error: dict) -> str:
     return f"{where}: {last}" if where else last
 
 
-def _crash_reason(raw: RawRun, running: str | None) -> str:
-    during = messages.DURING.format(running.split("::")[-1]) if running else messages.DURING_COLLECTION
+def _crash_reason(raw: RawRun, during: str) -> str:
     code = raw.returncode
     if code is not None and code < 0:
         try:
@@ -103,14 +102,15 @@ def _crash_reason(raw: RawRun, running: str | None) -> str:
     return messages.EXITED_EARLY.format(code, during)
 
 
-def _running(raw: RawRun) -> str | None:
-    """The test that was running when the run ended early: the last one that started and did
-    not finish, in the test process itself if it has one (in a split run, the tests its
-    workers were running when it died are casualties, not the cause)."""
+def _during(raw: RawRun) -> str:
+    """When the run ended early: during the last test that started and did not finish, in the
+    test process itself if it has one (in a split run, the tests its workers were running when
+    it died are casualties, not the cause), or while importing the tests."""
     finished = {r["id"] for r in raw.of_kind("test")}
     unfinished = [r for r in raw.of_kind("start") if r["id"] not in finished]
     own = [r for r in unfinished if r.get("pid") == raw.pid]
-    return (own or unfinished or [{}])[-1].get("id")
+    running = (own or unfinished or [{}])[-1].get("id")
+    return messages.DURING.format(running.split("::")[-1]) if running else messages.DURING_COLLECTION
 
 
 def _forged(raw: RawRun) -> bool:
@@ -142,9 +142,7 @@ def decide(kata: str, expected: list[dict], raw: RawRun, tampered: list[str] = (
     def verdict(light: str, reason: str | None = None) -> Verdict:
         return Verdict(kata, light, passed, len(tests), reason, tests)
 
-    running = _running(raw)
-
-    during = messages.DURING.format(running.split("::")[-1]) if running else messages.DURING_COLLECTION
+    during = _during(raw)
     if tampered:
         return verdict(AMBER, messages.TAMPERED.format(", ".join(tampered), kata))
     if _forged(raw):
@@ -159,7 +157,7 @@ def decide(kata: str, expected: list[dict], raw: RawRun, tampered: list[str] = (
     if errors:
         return verdict(AMBER, messages.COLLECTION_ERROR.format(_where(errors[0])))
     if not finish:
-        return verdict(AMBER, _crash_reason(raw, running))
+        return verdict(AMBER, _crash_reason(raw, during))
     if finish[0].get("exitstatus") == INTERRUPTED:
         return verdict(AMBER, messages.INTERRUPTED.format(during))
     if finish[0].get("exitstatus") == INTERNAL_ERROR:  # e.g. SystemExit while importing the tests
