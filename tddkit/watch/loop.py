@@ -49,6 +49,7 @@ class Loop:
     def use(self, kata) -> None:
         self.kata = kata
         self.expected = expected_tests(kata, self.state)
+        self.split = split_plan(self.state, kata.id)  # made between runs: it reads the state
         self.last_light = None
         self.screen.kata(kata)
         self.pending = time.time()
@@ -87,7 +88,7 @@ class Loop:
         self.job = Job(self.pending, snapshot(self.ws.root), self.ws.changed_shipped_files(self.kata))
         self.pending = None
         try:
-            self.runner.start(list(self.kata.tests), self.kata.timeout, split_plan(self.state, self.kata.id))
+            self.runner.start(list(self.kata.tests), self.kata.timeout, self.split)
         except runners.ServerGone:
             self.fall_back()
             return
@@ -118,6 +119,7 @@ class Loop:
         outcome = record(self.ws, self.kata, self.state, verdict, job.tampered)
         self.last_light = verdict.light
         self.screen.verdict(self.kata, outcome, job.changed_at, time.time())
+        self.split = split_plan(self.state, self.kata.id)  # with this run's times, for the next
         if self.coverage and verdict.light != light.AMBER:
             self.show_coverage()
 
