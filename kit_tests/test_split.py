@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from robust_support import REFERENCE, STUB
 
 from tddkit import catalogue, content, light, runner
 from tddkit.expected import collect, scratch_workspace
@@ -69,8 +70,7 @@ def split_run(kata, learner: str | None, tmp: Path, timeout: float = 60.0, split
 
 def reference_with(hostile_in_test: str, test_id: str) -> str:
     """The reference, whose sincostan() runs hostile code when called by the test test_id."""
-    reference = (content.root() / "solutions" / "sincostan.py").read_text()
-    return reference + f"""
+    return REFERENCE + f"""
 
 import os as _os
 _real = sincostan
@@ -91,9 +91,8 @@ def test_every_reference_is_green_when_split(kata_id, tmp_path):
 
 
 def test_tests_run_in_more_than_one_process(tmp_path, sincostan_expected):
-    reference = (content.root() / "solutions" / "sincostan.py").read_text()
     pids = tmp_path / "pids"
-    learner = reference + f"""
+    learner = REFERENCE + f"""
 import os as _os
 _real = sincostan
 
@@ -109,8 +108,7 @@ def sincostan(angle, *, degrees=False):
 
 
 def test_the_stub_is_red_with_every_test_reported_once(tmp_path, sincostan_expected):
-    stub = (content.root() / "katas" / "sincostan.py").read_text()
-    verdict, raw = split_run(SINCOSTAN, stub, tmp_path)
+    verdict, raw = split_run(SINCOSTAN, STUB, tmp_path)
     assert verdict.light == light.RED and verdict.passed == 0
     ids = [r["id"] for r in raw.of_kind("test")]
     assert sorted(ids) == sorted(t["id"] for t in sincostan_expected)
@@ -166,8 +164,7 @@ def test_a_crash_in_the_first_share_names_its_own_test_not_one_the_worker_was_ru
     (_, cut), _ = contiguous_shares([UNKNOWN_WEIGHT] * len(sincostan_expected), 2)
     p, w0, w = (sincostan_expected[i]["id"].split("::")[-1] for i in (0, cut, cut + 1))
     p_began, w_began = tmp_path / "p-began", tmp_path / "w-began"
-    reference = (content.root() / "solutions" / "sincostan.py").read_text()
-    learner = reference + f"""
+    learner = REFERENCE + f"""
 import os as _os, time as _time
 _real = sincostan
 
