@@ -1,7 +1,8 @@
 """The watch loop: every save that matters re-runs the kata, and the light is shown.
 
 One thread decides everything (the watcher thread only rings a bell). A burst of events is
-coalesced into one run after a short quiet spell. An event during a run cancels it: the run
+coalesced into one run after a short quiet spell, shorter once the latest event completed a
+save (the file closed after writing, or renamed into place). An event during a run cancels it: the run
 is killed, not shown and not recorded, and the kata runs again. A run whose files changed
 under it (compared by a snapshot taken before it started) is dropped the same way, so every
 verdict shown reflects the files as saved. Verdicts are decided by `light.decide` and
@@ -22,6 +23,7 @@ from tddkit.watch import runners
 from tddkit.watch.watcher import snapshot
 
 SETTLE = 0.015  # seconds of quiet after an event before a run starts (editors save in bursts)
+SETTLE_AFTER_SAVE = 0.003  # ... after a completed save: only a "save all" has more to come
 
 
 class Stop(Exception):
@@ -76,11 +78,11 @@ class Loop:
                 return 0
 
     def on_change(self) -> None:
-        seen = self.changes.take()
-        if seen is None:
+        news = self.changes.take()
+        if news is None:
             return
-        self.pending = seen if self.pending is None else min(self.pending, seen)
-        self.settle_until = time.monotonic() + SETTLE
+        self.pending = news.first if self.pending is None else min(self.pending, news.first)
+        self.settle_until = time.monotonic() + (SETTLE_AFTER_SAVE if news.saved else SETTLE)
         if self.job is not None:
             self.cancel()
 

@@ -4,8 +4,10 @@ files that can change a run's result.
 Only the kata and test folders and the workspace's own config and top-level Python files
 matter; the kit's state, unlocked solutions, caches and editors' hidden or backup files do not
 (an unlock writes into solutions/, and a test run reads files: neither may start a run).
-The watcher thread only notes the time of the first event of a burst and writes a byte to a
-pipe; all decisions are made by the loop, in the main thread.
+The watcher thread only notes the time of the first event of a burst, and whether the latest
+event completed a save (a file written and closed, or renamed into place: an editor's save
+usually ends so), and writes a byte to a pipe; all decisions are made by the loop, in the
+main thread.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import os
 import threading
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 WATCHED_FOLDERS = ("katas", "tests")
 TOP_LEVEL_FILES = ("pytest.ini", "conftest.py", "setup.cfg", "tox.ini", "pyproject.toml")
@@ -58,6 +61,11 @@ def snapshot(root: Path) -> dict[str, tuple[int, int, int]]:
     return found
 
 
+class News(NamedTuple):
+    first: float  # when the first change since the last take was seen (time.time())
+    saved: bool  # whether the latest change completed a save
+
+
 class Changes:
     """Watches the workspace; readable (fileno) when something that matters changed."""
 
@@ -71,6 +79,7 @@ class Changes:
         os.set_blocking(self._w, False)
         self._lock = threading.Lock()
         self._first: float | None = None
+        self._saved = False
         changes = self
 
         class Handler(FileSystemEventHandler):
@@ -85,12 +94,14 @@ class Changes:
         kinds = FOLDER_EVENTS if event.is_directory else FILE_EVENTS
         if event.event_type not in kinds:
             return
-        paths = [event.src_path, getattr(event, "dest_path", "") or ""]
-        if not any(p and matters(self.root, os.fsdecode(p)) for p in paths):
+        source, dest = (os.fsdecode(p) if p else "" for p in (event.src_path, getattr(event, "dest_path", "")))
+        into_place = bool(dest) and matters(self.root, dest)
+        if not (into_place or matters(self.root, source)):
             return
         with self._lock:
             if self._first is None:
                 self._first = time.time()
+            self._saved = event.event_type == "closed" or (event.event_type == "moved" and into_place)
         try:
             os.write(self._w, b".")
         except BlockingIOError:  # the pipe is full: the loop has plenty to read already
@@ -99,8 +110,8 @@ class Changes:
     def fileno(self) -> int:
         return self._r
 
-    def take(self) -> float | None:
-        """The time the first change since the last take was seen (None: no change)."""
+    def take(self) -> News | None:
+        """The news since the last take (None: no change)."""
         try:
             while os.read(self._r, 4096):
                 pass
@@ -108,7 +119,8 @@ class Changes:
             pass
         with self._lock:
             first, self._first = self._first, None
-        return first
+            saved = self._saved
+        return None if first is None else News(first, saved)
 
     def close(self) -> None:
         self._observer.stop()
