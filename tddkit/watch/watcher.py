@@ -70,7 +70,7 @@ class Changes:
     """Watches the workspace; readable (fileno) when something that matters changed."""
 
     def __init__(self, root: Path):
-        from watchdog.events import FileSystemEventHandler
+        from watchdog import events
         from watchdog.observers import Observer
 
         self.root = root
@@ -82,12 +82,16 @@ class Changes:
         self._saved = False
         changes = self
 
-        class Handler(FileSystemEventHandler):
+        class Handler(events.FileSystemEventHandler):
             def on_any_event(self, event):
                 changes._event(event)
 
         self._observer = Observer()
-        self._observer.schedule(Handler(), str(root), recursive=True)
+        # Only the kinds of event that can be news: a test run opens and reads many files, and
+        # each open and close would otherwise wake the watcher's threads during the run.
+        kinds = [events.FileCreatedEvent, events.FileModifiedEvent, events.FileDeletedEvent, events.FileMovedEvent,
+                 events.FileClosedEvent, events.DirCreatedEvent, events.DirDeletedEvent, events.DirMovedEvent]
+        self._observer.schedule(Handler(), str(root), recursive=True, event_filter=kinds)
         self._observer.start()
 
     def _event(self, event) -> None:
