@@ -90,7 +90,8 @@ class Changes:
         # Only the kinds of event that can be news: a test run opens and reads many files, and
         # each open and close would otherwise wake the watcher's threads during the run.
         kinds = [events.FileCreatedEvent, events.FileModifiedEvent, events.FileDeletedEvent, events.FileMovedEvent,
-                 events.FileClosedEvent, events.DirCreatedEvent, events.DirDeletedEvent, events.DirMovedEvent]
+                 events.FileClosedEvent, events.DirCreatedEvent, events.DirDeletedEvent, events.DirMovedEvent,
+                 getattr(events, "FileAttribEvent", events.FileModifiedEvent)]  # a touch (watchdog 5 and before: modified)
         self._observer.schedule(Handler(), str(root), recursive=True, event_filter=kinds)
         self._observer.start()
 
