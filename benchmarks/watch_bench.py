@@ -14,7 +14,8 @@ waits for that tool's verdict, which must be the right one:
 
 The clock starts just before the write and stops when the verdict reaches this script. Rounds
 are interleaved (one save per tool per round, the order rotating), so machine noise hits every
-tool alike. "in-test" is the time pytest spent inside the tests themselves (setup, call and
+tool alike; before each save the machine is left quiet for a moment, so that no tool's work
+after its verdict (a process ending, or preparing the next run) lands in another's measurement. "in-test" is the time pytest spent inside the tests themselves (setup, call and
 teardown of every test): as the plugin measured them in tddkit's runs (summed over the
 processes of a split run), and as pytest's --durations reported them in the cold runs (one
 process); the target uses the smaller. Not a test: run it on demand.
@@ -45,6 +46,7 @@ WRONG = "return SinCosTan(math.cos(angle), math.sin(angle), math.tan(angle))"
 SAME_SIZE_WRONG = REFERENCE.replace(RIGHT, WRONG)
 TESTS = "tests/test_sincostan.py"
 WAIT = 120.0
+QUIET = 0.5  # seconds of quiet before each save (a learner does not save the instant a verdict shows)
 DURATION = re.compile(r"^(\d+\.\d+)s (?:setup|call|teardown) ", re.MULTILINE)
 SUMMARY = re.compile(r"^(\d+ (passed|failed)|.* (passed|failed)).* in [\d.]+s")
 
@@ -167,6 +169,7 @@ def main() -> int:
                 text, expected = (REFERENCE, "green") if i % 2 == 0 else (SAME_SIZE_WRONG, "red")
                 for tool in tools[i % 3:] + tools[:i % 3]:
                     path = tool.ws / "katas" / "sincostan.py"
+                    time.sleep(QUIET)
                     started = time.time()
                     path.write_text(text)
                     at, light = tool.save(text, started)
