@@ -18,7 +18,10 @@ tool alike; before each save the machine is left quiet for a moment, so that no 
 after its verdict (a process ending, or preparing the next run) lands in another's measurement. "in-test" is the time pytest spent inside the tests themselves (setup, call and
 teardown of every test): as the plugin measured them in tddkit's runs (summed over the
 processes of a split run), and as pytest's --durations reported them in the cold runs (one
-process); the target uses the smaller. Not a test: run it on demand.
+process); the target uses the smaller. "CPU per save" is the processor time all of a tool's
+processes used for one save (Linux: from /proc and the kernel's accounts of reaped children),
+and "cores busy" that time over the wait: how much of the machine a tool kept working.
+Not a test: run it on demand.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import json
 import os
 import queue
 import re
+import resource
 import signal
 import statistics
 import subprocess
@@ -49,6 +53,22 @@ WAIT = 120.0
 QUIET = 0.5  # seconds of quiet before each save (a learner does not save the instant a verdict shows)
 DURATION = re.compile(r"^(\d+\.\d+)s (?:setup|call|teardown) ", re.MULTILINE)
 SUMMARY = re.compile(r"^(\d+ (passed|failed)|.* (passed|failed)).* in [\d.]+s")
+
+
+def cpu_of(pid: int) -> float:
+    """Seconds of CPU used by a process and by the children it has reaped (0.0 without /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")  # utime stime cutime cstime
+
+
+def children_of(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
 
 
 def make_workspace(parent: Path, name: str) -> Path:
@@ -81,6 +101,11 @@ class TddkitWatch:
         self.in_test: list[float] = []
         self.own_clock: list[float] = []
         self.verdict()
+        # The watcher, and its fork server, which reaps every test process (and they theirs).
+        self.tree = [self.proc.pid, *children_of(self.proc.pid)]
+
+    def cpu(self) -> float:
+        return sum(cpu_of(pid) for pid in self.tree)
 
     def verdict(self) -> tuple[float, str, dict]:
         at, line = self.lines.get(timeout=WAIT)
@@ -111,6 +136,9 @@ class Ptw:
         self.lines = lines_of(self.proc)
         self.verdict()
 
+    def cpu(self) -> float:
+        return cpu_of(self.proc.pid)
+
     def verdict(self) -> tuple[float, str]:
         while True:
             at, line = self.lines.get(timeout=WAIT)
@@ -133,6 +161,10 @@ class ColdPytest:
     def __init__(self, ws: Path):
         self.ws = ws
         self.in_test: list[float] = []  # from pytest's own durations: one process, no split
+
+    def cpu(self) -> float:
+        done = resource.getrusage(resource.RUSAGE_CHILDREN)  # the cold runs, which this script reaps
+        return done.ru_utime + done.ru_stime
 
     def save(self, text: str, started: float) -> tuple[float, str]:
         done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--durations=0",
@@ -164,12 +196,14 @@ def main() -> int:
         times = {t.name: [] for t in tools}
         by_light = {(t.name, light): [] for t in tools for light in ("green", "red")}
         wrong = {t.name: 0 for t in tools}
+        cpu_marks = {t.name: [] for t in tools}  # each tool's CPU clock before each of its saves, and at the end
         try:
             for i in range(args.saves):
                 text, expected = (REFERENCE, "green") if i % 2 == 0 else (SAME_SIZE_WRONG, "red")
                 for tool in tools[i % 3:] + tools[:i % 3]:
                     path = tool.ws / "katas" / "sincostan.py"
                     time.sleep(QUIET)
+                    cpu_marks[tool.name].append(tool.cpu())
                     started = time.time()
                     path.write_text(text)
                     at, light = tool.save(text, started)
@@ -179,6 +213,9 @@ def main() -> int:
                         wrong[tool.name] += 1
                 print(f"save {i + 1}/{args.saves} ({expected}): "
                       + ", ".join(f"{n} {times[n][-1]:.2f} s" for n in times), file=sys.stderr)
+            time.sleep(QUIET)
+            for tool in tools:
+                cpu_marks[tool.name].append(tool.cpu())
         finally:
             for tool in tools:
                 tool.close()
@@ -202,6 +239,13 @@ def main() -> int:
     ratio_ptw = statistics.median(watch) / statistics.median(ptw)
     # The stricter of the two in-test times: a split run's sum grows with the contention it causes.
     ratio_test = statistics.median(watch) / min(statistics.median(in_test), statistics.median(tools[2].in_test))
+    if all(cpu_marks[t.name][-1] > 0 for t in tools):
+        print()
+        for tool in tools:
+            marks = cpu_marks[tool.name]
+            per_save = statistics.median(b - a for a, b in zip(marks, marks[1:]))
+            print(f"{'CPU per save, ' + tool.name:<36}{per_save:>6.3f} s, {per_save / statistics.median(times[tool.name]):.1f} "
+                  f"cores busy over the median wait ({os.cpu_count()} cores here)")
     print(f"\ntddkit watch / ptw          {ratio_ptw:.2f}  (target <= 0.30: {'met' if ratio_ptw <= 0.30 else 'NOT met'})")
     print(f"tddkit watch / in-test time {ratio_test:.2f}  (target <= 1.5: {'met' if ratio_test <= 1.5 else 'NOT met'})")
     print(f"tddkit watch / cold pytest  {statistics.median(watch) / statistics.median(cold):.2f}")
