@@ -15,7 +15,8 @@ waits for that tool's verdict, which must be the right one:
 The clock starts just before the write and stops when the verdict reaches this script. Rounds
 are interleaved (one save per tool per round, the order rotating), so machine noise hits every
 tool alike; before each save the machine is left quiet for a moment, so that no tool's work
-after its verdict (a process ending, or preparing the next run) lands in another's measurement. "in-test" is the time pytest spent inside the tests themselves (setup, call and
+after its verdict (a process ending, or preparing the next run) lands in another's
+measurement. "in-test" is the time pytest spent inside the tests themselves (setup, call and
 teardown of every test): as the plugin measured them in tddkit's runs (summed over the
 processes of a split run), and as pytest's --durations reported them in the cold runs (one
 process); the target uses the smaller. "CPU per save" is the processor time all of a tool's
@@ -244,8 +245,9 @@ def main() -> int:
         for tool in tools:
             marks = cpu_marks[tool.name]
             per_save = statistics.median(b - a for a, b in zip(marks, marks[1:]))
-            print(f"{'CPU per save, ' + tool.name:<36}{per_save:>6.3f} s, {per_save / statistics.median(times[tool.name]):.1f} "
-                  f"cores busy over the median wait ({os.cpu_count()} cores here)")
+            cores = per_save / statistics.median(times[tool.name])
+            print(f"{'CPU per save, ' + tool.name:<36}{per_save:>6.3f} s, {cores:.1f} cores busy over the median wait "
+                  f"({os.cpu_count()} cores here)")
     print(f"\ntddkit watch / ptw          {ratio_ptw:.2f}  (target <= 0.30: {'met' if ratio_ptw <= 0.30 else 'NOT met'})")
     print(f"tddkit watch / in-test time {ratio_test:.2f}  (target <= 1.5: {'met' if ratio_test <= 1.5 else 'NOT met'})")
     print(f"tddkit watch / cold pytest  {statistics.median(watch) / statistics.median(cold):.2f}")

@@ -2,8 +2,8 @@
 
 One thread decides everything (the watcher thread only rings a bell). A burst of events is
 coalesced into one run after a short quiet spell, shorter once the latest event completed a
-save (the file closed after writing, or renamed into place). An event during a run cancels it: the run
-is killed, not shown and not recorded, and the kata runs again. A run whose files changed
+save (the file closed after writing, or renamed into place). An event during a run cancels
+it: the run is killed, not shown and not recorded, and the kata runs again. A run whose files changed
 under it (compared by a snapshot taken before it started) is dropped the same way, so every
 verdict shown reflects the files as saved. Verdicts are decided by `light.decide` and
 recorded (and unlocked) by `judge.record`, exactly as `tddkit run` does.

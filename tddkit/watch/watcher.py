@@ -88,10 +88,11 @@ class Changes:
 
         self._observer = Observer()
         # Only the kinds of event that can be news: a test run opens and reads many files, and
-        # each open and close would otherwise wake the watcher's threads during the run.
+        # each open and close would otherwise wake the watcher's threads during the run. (A
+        # touch is an attrib event; older watchdogs call it modified.)
+        touched = getattr(events, "FileAttribEvent", events.FileModifiedEvent)
         kinds = [events.FileCreatedEvent, events.FileModifiedEvent, events.FileDeletedEvent, events.FileMovedEvent,
-                 events.FileClosedEvent, events.DirCreatedEvent, events.DirDeletedEvent, events.DirMovedEvent,
-                 getattr(events, "FileAttribEvent", events.FileModifiedEvent)]  # a touch (watchdog 5 and before: modified)
+                 events.FileClosedEvent, touched, events.DirCreatedEvent, events.DirDeletedEvent, events.DirMovedEvent]
         self._observer.schedule(Handler(), str(root), recursive=True, event_filter=kinds)
         self._observer.start()
 
