@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from tddkit.watch.watcher import Changes
+from tddkit.watch.watcher import Changes, matters
 
 WAIT = 10.0  # seconds: a bound on waiting for an event, never an expectation of speed
 
@@ -78,3 +78,26 @@ def test_a_touched_file_is_a_change(folder, changes):
     news(changes)
     os.utime(kata)
     assert news(changes) is not None
+
+
+
+def test_a_jetbrains_safe_write_is_a_completed_save(folder, changes):
+    # Write a temporary file, move the old file aside, move the new one into place, and
+    # delete the old one.
+    kata = folder / "katas" / "kata.py"
+    kata.write_text("x = 1\n")
+    news(changes)
+    temp, old = kata.with_name("kata.py___jb_tmp___"), kata.with_name("kata.py___jb_old___")
+    temp.write_text("x = 2\n")
+    os.replace(kata, old)
+    os.replace(temp, kata)
+    old.unlink()
+    seen = news(changes)
+    assert seen is not None and seen.saved
+
+
+@pytest.mark.parametrize("name", ["kata.py___jb_tmp___", "kata.py___jb_old___", "#kata.py#", ".#kata.py",
+                                  "kata.py~", ".kata.py.swp", "4913"])
+def test_editors_temporary_and_backup_files_do_not_matter(folder, name):
+    assert not matters(folder, str(folder / "katas" / name))
+    assert matters(folder, str(folder / "katas" / "kata.py"))

@@ -21,7 +21,8 @@ from typing import NamedTuple
 WATCHED_FOLDERS = ("katas", "tests")
 TOP_LEVEL_FILES = ("pytest.ini", "conftest.py", "setup.cfg", "tox.ini", "pyproject.toml")
 IGNORED_FOLDERS = {"__pycache__", ".hypothesis", ".pytest_cache", ".tddkit", ".git", "solutions", "htmlcov"}
-IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".pyc", ".bak")
+IGNORED_PREFIXES = (".", "#")  # hidden files; Emacs' autosaves (#kata.py#)
+IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".pyc", ".bak", "___jb_tmp___", "___jb_old___")  # JetBrains
 FILE_EVENTS = {"created", "modified", "deleted", "moved", "closed", "attrib"}
 FOLDER_EVENTS = {"created", "deleted", "moved"}
 
@@ -35,7 +36,7 @@ def matters(root: Path, path: str) -> bool:
     if not parts or any(p in IGNORED_FOLDERS for p in parts):
         return False
     name = parts[-1]
-    if name.startswith(".") or name.endswith(IGNORED_SUFFIXES) or name.isdigit():  # vim probes with 4913
+    if name.startswith(IGNORED_PREFIXES) or name.endswith(IGNORED_SUFFIXES) or name.isdigit():  # vim probes with 4913
         return False
     if parts[0] in WATCHED_FOLDERS:
         return True
