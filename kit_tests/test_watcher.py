@@ -28,7 +28,7 @@ def changes(folder):
     watching.close()
 
 
-def news(changes: Changes, quiet: float = 0.2):
+def news(changes: Changes, quiet: float = 0.5):
     """What the watcher says once events have stopped arriving for `quiet` seconds."""
     ready, _, _ = select.select([changes], [], [], WAIT)
     assert ready, f"no event within {WAIT} s"
