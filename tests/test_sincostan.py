@@ -49,6 +49,13 @@ fractions = st.builds(
     st.integers(min_value=1, max_value=10**6),
 )
 
+# How many angles a property tries. Steps 5 and 7 compare every value with the math module's and
+# try the most. Steps 3, 4 and 6 check properties that the math module's values have too, so
+# step 5 covers their ground; they try fewer, to teach the property and to catch a wrong start
+# early. (You wait for every example on every save.)
+MANY_EXAMPLES = 100
+SOME_EXAMPLES = 30
+
 # Any real number the API accepts: floats, ints and Fractions.
 reals = st.one_of(
     finite_floats,
@@ -190,7 +197,7 @@ def test_known_angles(name, angle, sin, cos, tan):
 
 
 @pytest.mark.step(3)
-@settings(deadline=None, max_examples=100)
+@settings(deadline=None, max_examples=SOME_EXAMPLES)
 @given(angle=reals)
 @example(angle=math.pi / 7)
 @example(angle=1e300)
@@ -210,7 +217,7 @@ def test_pythagorean_identity(angle):
 
 
 @pytest.mark.step(4)
-@settings(deadline=None, max_examples=100)
+@settings(deadline=None, max_examples=SOME_EXAMPLES)
 @given(angle=reals)
 @example(angle=math.pi / 3)
 @example(angle=-2.5)
@@ -231,7 +238,7 @@ def test_tan_is_sin_over_cos(angle):
 
 
 @pytest.mark.step(5)
-@settings(deadline=None, max_examples=100)
+@settings(deadline=None, max_examples=MANY_EXAMPLES)
 @given(angle=reals)
 @example(angle=2**64)
 @example(angle=Fraction(355, 113))
@@ -251,7 +258,7 @@ def test_radians_agree_with_math(angle):
 
 
 @pytest.mark.step(6)
-@settings(deadline=None, max_examples=100)
+@settings(deadline=None, max_examples=SOME_EXAMPLES)
 @given(angle=reals)
 @example(angle=math.pi / 6)
 @example(angle=Fraction(1, 3))
@@ -301,7 +308,7 @@ def test_degrees_known_angles(angle, sin, cos, tan):
 
 
 @pytest.mark.step(7)
-@settings(deadline=None, max_examples=100)
+@settings(deadline=None, max_examples=MANY_EXAMPLES)
 @given(
     angle=st.one_of(
         st.floats(min_value=-1e6, max_value=1e6),
@@ -463,11 +470,11 @@ def test_infinite_or_nan_is_a_value_error(angle, degrees):
 
 # ---------------------------------------------------------------- step 12: run as a script
 
+# What the script itself does: the --degrees flag, radians by default, a negative ANGLE (which
+# is not an option), a float, the sign in the output. The values are the API's, checked above.
 SCRIPT_RUNS = [
     (["30", "--degrees"], "sin=0.500000 cos=0.866025 tan=0.577350"),
-    (["-45", "--degrees"], "sin=-0.707107 cos=0.707107 tan=-1.000000"),
-    (["1"], "sin=0.841471 cos=0.540302 tan=1.557408"),
-    (["0.5"], "sin=0.479426 cos=0.877583 tan=0.546302"),
+    (["-0.5"], "sin=-0.479426 cos=0.877583 tan=-0.546302"),
 ]
 
 
