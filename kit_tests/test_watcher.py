@@ -71,14 +71,12 @@ def test_a_deleted_file_is_a_change_but_not_a_completed_save(folder, changes):
     assert seen is not None and not seen.saved
 
 
-
 def test_a_touched_file_is_a_change(folder, changes):
     kata = folder / "katas" / "kata.py"
     kata.write_text("x = 1\n")
     news(changes)
     os.utime(kata)
     assert news(changes) is not None
-
 
 
 def test_a_jetbrains_safe_write_is_a_completed_save(folder, changes):
