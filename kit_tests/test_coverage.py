@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from conftest import tddkit
+from conftest import tddkit, write_reference
 
 # A partial sincostan whose coverage is known line by line: the frozenset check never fires
 # (no test passes a frozenset), never_called is never called, and the script part runs only in
@@ -65,6 +65,7 @@ def test_coverage_names_the_lines_and_branches_no_test_ran(workspace):
     html = Path(re.search(r"HTML report: (.+)$", out, re.M).group(1))
     assert html.is_file() and html.is_relative_to(workspace)
     assert "sincostan.py" in html.read_text()
+    assert "Some tests of sincostan fail" in out and "tddkit run sincostan" in out, "a RED kata's coverage says so"
 
 
 def test_full_coverage_says_so(workspace):
@@ -73,6 +74,13 @@ def test_full_coverage_says_so(workspace):
     done = tddkit("coverage", cwd=workspace)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Every line and branch of your code ran in some test." in done.stdout and "100%" in done.stdout
+
+
+def test_coverage_of_a_green_kata_mentions_no_failing_test(workspace):
+    write_reference(workspace)
+    done = tddkit("coverage", "sincostan", cwd=workspace)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Coverage of sincostan" in done.stdout and "fail" not in done.stdout
 
 
 def test_coverage_of_code_that_cannot_be_imported_is_a_one_line_error(workspace, tmp_path):

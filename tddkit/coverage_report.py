@@ -50,8 +50,9 @@ def learner_patterns(root: Path, kata) -> list[str]:
     return [str(root / f) + ("/*" if (root / f).is_dir() else "") for f in kata.files]
 
 
-def measure(root: Path, kata) -> Path:
-    """Run the tests under coverage; the path of the config file that finds the data."""
+def measure(root: Path, kata) -> tuple[Path, bool]:
+    """Run the tests under coverage: the path of the config file that finds the data, and
+    whether some tests failed."""
     from tddkit.child import forget_stale_bytecode
 
     folder = root / ".tddkit" / "coverage" / kata.id
@@ -81,13 +82,13 @@ def measure(root: Path, kata) -> Path:
         proc.wait()
     if status not in (0, 1):  # 1: some tests failed, which is fine; anything else: they did not run
         raise TestsCouldNotRun(messages.COVERAGE_TESTS_COULD_NOT_RUN.format(kata=kata.id))
-    return rc
+    return rc, status == 1
 
 
 def report(ws, kata) -> Report:
     import coverage
 
-    rc = measure(ws.root, kata)
+    rc, some_fail = measure(ws.root, kata)
     cov = coverage.Coverage(config_file=str(rc))
     cov.combine()
     cov.save()
@@ -103,7 +104,10 @@ def report(ws, kata) -> Report:
     for name, data in sorted(files.items()):
         path = Path(name) if Path(name).is_absolute() else ws.root / name
         missing[path] = {"lines": data["missing_lines"], "branches": data.get("missing_branches", [])}
-    return Report(text=render(ws.root, kata, percent, missing, html), percent=percent, html=html, missing=missing)
+    text = render(ws.root, kata, percent, missing, html)
+    if some_fail:
+        text += "\n" + messages.COVERAGE_SOME_FAIL.format(kata=kata.id)
+    return Report(text=text, percent=percent, html=html, missing=missing)
 
 
 def exit_of(arc_target: int) -> str:

@@ -126,6 +126,7 @@ COVERAGE_EXIT = "the end of the function"
 COVERAGE_EXIT_FILE = "the end of the file"
 COVERAGE_TO_LINE = "line {}"
 COVERAGE_HTML = "HTML report: {}"
+COVERAGE_SOME_FAIL = "Some tests of {kata} fail: what they ran counts all the same (`tddkit run {kata}` shows which fail)."
 COVERAGE_NOT_MEASURED = "  {path}: never imported by the tests"
 COVERAGE_TESTS_COULD_NOT_RUN = "the tests of {kata} could not run (`tddkit run {kata}` says why), so there is no coverage to show"
 
