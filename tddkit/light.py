@@ -15,10 +15,13 @@ from __future__ import annotations
 import re
 import signal
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
 
 from tddkit import messages
 from tddkit.plugin import PASSED
-from tddkit.runner import RawRun
+
+if TYPE_CHECKING:  # only for annotations: `tddkit status` need not import the runner
+    from tddkit.runner import RawRun
 
 GREEN, RED, AMBER = "green", "red", "amber"
 INTERRUPTED = 2  # pytest's exit status when a KeyboardInterrupt stopped the session
