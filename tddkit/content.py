@@ -40,8 +40,10 @@ def version_source(kata: Kata, version: str, path: str) -> Path:
     return root() / "mutants" / kata.id / version / inside
 
 
-def mutant_exists(kata: Kata, name: str) -> bool:
-    return (root() / "mutants" / kata.id / name).is_dir()
+def mutant_problems(kata: Kata) -> dict[str, str]:
+    """The kata's mutants that cannot be put in place, each with one line saying why."""
+    return {m.name: f"mutant {m.name}: no folder mutants/{kata.id}/{m.name}/"
+            for m in kata.mutants if not (root() / "mutants" / kata.id / m.name).is_dir()}
 
 
 def copy_path(source: Path, dest: Path) -> None:

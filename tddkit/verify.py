@@ -88,9 +88,9 @@ def verify_kata(kata: Kata, pool: ThreadPoolExecutor) -> KataReport:
         report.seconds = time.monotonic() - started
         return report
     report.problems += check_steps(kata, expected)
-    missing = [m.name for m in kata.mutants if not content.mutant_exists(kata, m.name)]
-    report.problems += [f"mutant {name}: no folder mutants/{kata.id}/{name}/" for name in missing]
-    versions = [content.STUB, content.REFERENCE] + [m.name for m in kata.mutants if m.name not in missing]
+    broken = content.mutant_problems(kata)  # mutant name -> why it cannot be put in place
+    report.problems += list(broken.values())
+    versions = [content.STUB, content.REFERENCE] + [m.name for m in kata.mutants if m.name not in broken]
     verdicts = dict(zip(versions, pool.map(lambda v: run_version(kata, v, expected), versions)))
 
     stub, reference = verdicts.pop(content.STUB), verdicts.pop(content.REFERENCE)
