@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import signal
 
-from tddkit import light
+from tddkit import light, messages
 from tddkit.runner import RawRun
 
 EXPECTED = [{"id": "tests/test_k.py::test_a", "step": 1}, {"id": "tests/test_k.py::test_b", "step": 2}]
@@ -33,6 +33,15 @@ def test_one_failure_is_red_and_the_first_failure_is_in_step_order():
     assert v.light == "red" and v.passed == 1 and v.first_failure.id.endswith("test_b")
     v = decide(records("failed", "failed"))
     assert v.first_failure.step == 1
+
+
+def test_a_red_whose_first_failure_passes_alone_says_the_code_keeps_state():
+    alone = lambda test, outcome: {"kind": "alone", "id": EXPECTED[test]["id"], "outcome": outcome}  # noqa: E731
+    v = decide(records("failed", "failed") + [alone(0, "passed")])
+    assert v.light == "red" and v.reason == messages.ORDER_DEPENDS.format("test_a")
+    assert decide(records("failed", "failed") + [alone(0, "failed")]).reason is None  # fails alone too
+    assert decide(records("failed", "failed") + [alone(1, "passed")]).reason is None  # not the one shown
+    assert decide(records("passed", "passed") + [alone(0, "passed")]).light == "green"
 
 
 def test_skipped_xfailed_and_xpassed_are_not_passes():

@@ -1,8 +1,9 @@
-"""One run split across cores (a learner's runs: run, next, watch): shares, and the light it gives.
+"""One run split across processes (one of the orders verify runs a mutant in): shares, and the
+light it gives.
 
 The runs are real: a scratch workspace, a real test process that forks its workers, and the
-light decided from what they reported. Hostile learner code aims at a test in the worker's
-share (it reads pytest's PYTEST_CURRENT_TEST), and the run must never be GREEN.
+light decided from what they reported. Hostile code aims at a test in the worker's share (it
+reads pytest's PYTEST_CURRENT_TEST), and the run must never be GREEN.
 """
 
 from __future__ import annotations
@@ -12,11 +13,9 @@ from pathlib import Path
 import pytest
 from robust_support import REFERENCE, STUB
 
-from tddkit import catalogue, content, light, runner
+from tddkit import catalogue, content, light, order, runner
 from tddkit.expected import collect, scratch_workspace
-from tddkit.split import UNKNOWN_WEIGHT, contiguous_shares
-
-TWO_WORKERS = {"workers": 2, "weights": {}}
+from tddkit.split import WORKERS, contiguous_shares
 
 
 # -- shares --------------------------------------------------------------------------------------
@@ -25,22 +24,14 @@ def covers_in_order(shares, n):
     return [i for start, end in shares for i in range(start, end)] == list(range(n))
 
 
-@pytest.mark.parametrize("weights, workers", [
-    ([1.0] * 10, 2), ([1.0] * 7, 3), ([5.0, 0.0, 0.0, 0.0], 2), ([0.0] * 6, 2), ([1.0, 2.0], 5), ([3.0], 2),
-])
-def test_shares_are_contiguous_non_empty_and_cover_every_test_once(weights, workers):
-    shares = contiguous_shares(weights, workers)
-    assert covers_in_order(shares, len(weights))
+@pytest.mark.parametrize("count, workers", [(10, 2), (7, 3), (4, 2), (2, 5), (1, 2), (0, 2)])
+def test_shares_are_contiguous_non_empty_of_about_equal_size_and_cover_every_test_once(count, workers):
+    shares = contiguous_shares(count, workers)
+    assert covers_in_order(shares, count)
     assert all(end > start for start, end in shares)
-    assert len(shares) == min(workers, len(weights))
-
-
-def test_shares_balance_the_time_the_tests_took_last_time():
-    # Five slow tests among many quick ones: the cut falls where half the time is on each side.
-    weights = [0.001] * 10 + [0.2] * 4 + [0.001] * 40 + [0.2, 0.35] + [0.001] * 8
-    (a, cut), (cut2, b) = contiguous_shares(weights, 2)
-    left, right = sum(weights[:cut]), sum(weights[cut:])
-    assert cut == cut2 and abs(left - right) <= 0.2, (cut, left, right)
+    assert len(shares) == min(workers, count)
+    sizes = [end - start for start, end in shares]
+    assert not sizes or max(sizes) - min(sizes) <= 1
 
 
 # -- runs ---------------------------------------------------------------------------------------
@@ -55,16 +46,16 @@ def sincostan_expected():
 
 def in_worker_share(expected: list[dict]) -> str:
     """The id of a test that the worker (not the first process) runs: the second share's first."""
-    (_, cut), _ = contiguous_shares([UNKNOWN_WEIGHT] * len(expected), 2)
+    (_, cut), _ = contiguous_shares(len(expected), WORKERS)
     return expected[cut]["id"]
 
 
-def split_run(kata, learner: str | None, tmp: Path, timeout: float = 60.0, split=TWO_WORKERS):
-    """The light of one split run of a kata in a scratch workspace (the reference, plus learner code)."""
+def split_run(kata, learner: str | None, tmp: Path, timeout: float = 60.0):
+    """The light of one split run of a kata in a scratch workspace (the reference, plus other code)."""
     ws = scratch_workspace(kata, content.REFERENCE, tmp)
     if learner is not None:
         (ws / kata.files[0]).write_text(learner)
-    raw = runner.run_tests(ws, list(kata.tests), timeout, split=split)
+    raw = runner.run_tests(ws, list(kata.tests), timeout, order=order.SPLIT)
     return light.decide(kata.id, collect(kata), raw), raw
 
 
@@ -81,13 +72,6 @@ def sincostan(angle, *, degrees=False):
         {hostile_in_test}
     return _real(angle, degrees=degrees)
 """
-
-
-@pytest.mark.parametrize("kata_id", catalogue.ids())
-def test_every_reference_is_green_when_split(kata_id, tmp_path):
-    kata = catalogue.find(kata_id)
-    verdict, _ = split_run(kata, None, tmp_path)
-    assert verdict.light == light.GREEN, (verdict.reason, verdict.first_failure)
 
 
 def test_tests_run_in_more_than_one_process(tmp_path, sincostan_expected):
@@ -145,11 +129,6 @@ def test_output_of_a_failing_test_in_the_worker_share_is_its_own(tmp_path, sinco
     assert all("hello from the worker" not in t.output for t in verdict.tests if t.passed)
 
 
-def test_one_worker_is_a_plain_run(tmp_path, sincostan_expected):
-    verdict, _ = split_run(SINCOSTAN, None, tmp_path, split={"workers": 1, "weights": {}})
-    assert verdict.light == light.GREEN
-
-
 def test_a_process_forked_by_a_test_in_the_worker_share_does_not_hold_up_the_run(tmp_path, sincostan_expected):
     # The forked process keeps the worker's descriptors open long after the worker is done.
     target = in_worker_share(sincostan_expected)
@@ -161,7 +140,7 @@ def test_a_process_forked_by_a_test_in_the_worker_share_does_not_hold_up_the_run
 def test_a_crash_in_the_first_share_names_its_own_test_not_one_the_worker_was_running(tmp_path, sincostan_expected):
     # The first process dies in its test P while the worker is in the middle of a test W that
     # it started later (the files order it so): W is a casualty, not the cause.
-    (_, cut), _ = contiguous_shares([UNKNOWN_WEIGHT] * len(sincostan_expected), 2)
+    (_, cut), _ = contiguous_shares(len(sincostan_expected), WORKERS)
     p, w0, w = (sincostan_expected[i]["id"].split("::")[-1] for i in (0, cut, cut + 1))
     p_began, w_began = tmp_path / "p-began", tmp_path / "w-began"
     learner = REFERENCE + f"""
@@ -191,25 +170,3 @@ def sincostan(angle, *, degrees=False):
     assert verdict.light == light.AMBER
     assert verdict.reason.startswith("the test process exited (status 3)"), verdict.reason
     assert p in verdict.reason, verdict.reason
-
-
-# -- weights --------------------------------------------------------------------------------------
-
-def test_a_test_weighs_what_it_took_the_last_time_it_passed_else_the_last_time_it_ran(tmp_path):
-    from tddkit.judge import split_plan
-    from tddkit.state import State
-
-    def tests(*outcomes_and_durations):
-        return [{"id": f"t{i}", "outcome": o, "duration": d} for i, (o, d) in enumerate(outcomes_and_durations)]
-
-    with State(tmp_path / "state.db") as state:
-        assert split_plan(state, "sincostan")["weights"] == {}
-        state.record_run("sincostan", "green", 3, 3, None, tests(("passed", 0.5), ("passed", 0.2), ("passed", 0.1)))
-        # A failing property stops at its first counterexample: not what it takes when it passes.
-        state.record_run("sincostan", "red", 1, 3, None, tests(("failed", 0.01), ("passed", 0.3), ("failed", 0.02)))
-        state.record_run("other", "green", 1, 1, None, [{"id": "t0", "outcome": "passed", "duration": 9.0}])
-        state.record_run("sincostan", "amber", 0, 4, "crashed", tests(("not run", 0.0), ("not run", 0.0),
-                                                                     ("not run", 0.0), ("failed", 0.04)))
-        plan = split_plan(state, "sincostan")
-    assert plan["weights"] == {"t0": 0.5, "t1": 0.3, "t2": 0.1, "t3": 0.04}
-    assert plan["workers"] >= 1

@@ -11,7 +11,6 @@ its runner (see confine.py).
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
@@ -20,7 +19,7 @@ REPORT_FD = "TDDKIT_REPORT_FD"
 TOKEN_FD = "TDDKIT_TOKEN_FD"  # a pipe: the runner wrote the token and closed its end
 HYPOTHESIS_MODE = "TDDKIT_HYPOTHESIS"  # "derandomize" in verify: the same examples every run
 CHECKED_HASH = 0b11  # .pyc flags (PEP 552): based on the source's hash, checked on import
-SPLIT = "TDDKIT_SPLIT"  # JSON {"workers": n, "weights": {test id: seconds}}: split the run (split.py)
+ORDER = "TDDKIT_ORDER"  # the order the tests run in (order.py); a learner's runs: file order
 
 
 def forget_stale_bytecode(root: Path) -> None:
@@ -56,43 +55,17 @@ def use_hypothesis_profile(mode: str) -> None:
     settings.load_profile("tddkit-verify" if mode == "derandomize" else "tddkit-learner")
 
 
-def fresh_randomness() -> None:
-    """A forked process inherits its parent's random state: reseed, so that every run draws
-    new examples (Hypothesis seeds from its own global Random, made on first use)."""
-    import random
-
-    random.seed()
-    try:
-        from hypothesis import core
-
-        local = getattr(core, "threadlocal", None)
-        if local is not None and hasattr(local, "_hypothesis_global_random"):
-            local._hypothesis_global_random = None
-    except ImportError:
-        pass
-
-
-def flush_output() -> None:
-    """Write out what the process's output streams still buffer, before it forks or ends
-    without Python's own clean-up (the learner's code may have closed or replaced them)."""
-    for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
-        try:
-            stream.flush()
-        except Exception:
-            pass
-
-
-def run(args: list[str], fd: int, token: str, hypothesis_mode: str = "", split: dict | None = None,
-        hold=None) -> int:
-    """pytest on args, reporting on fd; split: {"workers": n, "weights": {id: s}} to use n cores.
+def run(args: list[str], fd: int, token: str, hypothesis_mode: str = "", order: str = "file", hold=None) -> int:
+    """pytest on args, reporting on fd, the tests in `order` (order.py).
 
     hold, if given, is called once pytest has configured itself, before it looks at any file of
-    the workspace: it waits until the run may go on, and gives the split's weights (watch mode
-    prepares its next test process that far while the learner is still typing).
+    the workspace: it waits until the run may go on (watch mode prepares its next test process
+    that far while the learner is still typing).
     """
     import pytest
 
     from tddkit import confine
+    from tddkit.order import arrange
     from tddkit.plugin import ReportPlugin
 
     confine.limit_memory()
@@ -100,27 +73,20 @@ def run(args: list[str], fd: int, token: str, hypothesis_mode: str = "", split: 
     if root not in sys.path:  # the learner's code is imported from the workspace (`import katas.x`)
         sys.path.insert(0, root)
     use_hypothesis_profile(hypothesis_mode)
-    splitter = None
-    if split and split.get("workers", 1) > 1:
-        from tddkit.split import CAPTURE, SplitRun
-
-        args = [*args, CAPTURE]
-        splitter = SplitRun(int(split["workers"]), dict(split.get("weights") or {}), fresh_randomness)
+    report = ReportPlugin(fd, token)
+    extra_args, in_order = arrange(order, report)
 
     class SessionStart:
         @pytest.hookimpl(trylast=True)
         def pytest_sessionstart(self, session):
             if hold is not None:
-                weights = hold()
-                if splitter is not None:
-                    splitter.weights = weights
+                hold()
             import importlib
 
             importlib.invalidate_caches()  # the workspace's folders as they are now
             forget_stale_bytecode(Path(root))
 
-    plugins = [ReportPlugin(fd, token), SessionStart(), *([splitter] if splitter else [])]
-    return int(pytest.main(args, plugins=plugins))
+    return int(pytest.main([*args, *extra_args], plugins=[report, SessionStart(), *in_order]))
 
 
 def read_token(fd: int) -> str:
@@ -139,8 +105,8 @@ def main() -> int:
     fd = int(os.environ.pop(REPORT_FD))
     token = read_token(int(os.environ.pop(TOKEN_FD)))
     mode = os.environ.pop(HYPOTHESIS_MODE, "")
-    split = os.environ.pop(SPLIT, "")
-    return run(sys.argv[1:], fd, token, mode, json.loads(split) if split else None)
+    order = os.environ.pop(ORDER, "file")
+    return run(sys.argv[1:], fd, token, mode, order)
 
 
 if __name__ == "__main__":

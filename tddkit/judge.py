@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -10,11 +9,7 @@ from tddkit import content, light, runner
 from tddkit.catalogue import Kata
 from tddkit.errors import StateError
 from tddkit.expected import expected_tests
-from tddkit.plugin import PASSED
 from tddkit.workspace import Workspace
-
-
-RUNS_FOR_WEIGHTS = 10  # how far back split_plan looks for a test's last pass
 
 
 @dataclass
@@ -29,37 +24,12 @@ class Outcome:
 def judge(ws: Workspace, kata: Kata, state) -> Outcome:
     expected = expected_tests(kata, state)
     tampered = ws.changed_shipped_files(kata)
-    raw = runner.run_tests(ws.root, list(kata.tests), kata.timeout, split=split_plan(state, kata.id))
+    raw = runner.run_tests(ws.root, list(kata.tests), kata.timeout)
     # Checked again after the run: code under test can change a test file that pytest has not
     # read yet (a kata's second test file), and no unlock may follow from such a run.
     tampered = tampered or ws.changed_shipped_files(kata)
     verdict = light.decide(kata.id, expected, raw, tampered)
     return record(ws, kata, state, verdict, tampered)
-
-
-def split_plan(state, kata_id: str) -> dict:
-    """How to split a kata's next run (split.py): over every core, each test weighing what it
-    took the last time it passed (a failing test stops early), else the last time it ran."""
-    try:
-        runs = state.last_runs(kata_id, RUNS_FOR_WEIGHTS)
-    except StateError:  # a damaged state: split by test count; the run itself says the rest
-        runs = []
-    ran, passed = {}, {}
-    for run in reversed(runs):  # oldest first: newer durations replace older ones
-        for test in run["tests"]:
-            if test.get("outcome") not in (None, light.NOT_RUN) and "duration" in test:
-                ran[test["id"]] = test["duration"]
-                if test["outcome"] == PASSED:
-                    passed[test["id"]] = test["duration"]
-    return {"workers": cores(), "weights": {**ran, **passed}}
-
-
-def cores() -> int:
-    """The cores this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 def record(ws: Workspace, kata: Kata, state, verdict: light.Verdict, tampered: list[str]) -> Outcome:

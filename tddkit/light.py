@@ -1,7 +1,8 @@
 """Deciding the light of a run: the one place that says GREEN, RED or AMBER.
 
 GREEN  every test the kata expects was reported passed, by a test process that finished.
-RED    the tests ran and at least one expected test did not pass.
+RED    the tests ran and at least one expected test did not pass; when the first of them passes
+       alone (order.py), the reason says that the code keeps state between calls.
 AMBER  the tests could not run as shipped: a syntax, import or collection error, a timeout,
        a crash or early exit, running out of memory, changed kata tests, expected tests missing.
 
@@ -173,4 +174,10 @@ def decide(kata: str, expected: list[dict], raw: RawRun, tampered: list[str] = (
         return verdict(AMBER, messages.MISSING_TESTS.format(len(missing), names))
     if not tests:
         return verdict(AMBER, messages.NO_TESTS)
-    return verdict(GREEN if passed == len(tests) else RED)
+    if passed == len(tests):
+        return verdict(GREEN)
+    red = verdict(RED)
+    first = red.first_failure
+    if any(r["id"] == first.id and r.get("outcome") == PASSED for r in raw.of_kind("alone")):
+        red.reason = messages.ORDER_DEPENDS.format(first.name)
+    return red

@@ -12,6 +12,7 @@ Records, in the order they are written:
   start          {"id", "pid"}                                  a test began (for crash reports)
   test           {"id", "outcome", "message", "details", "output", "duration"}
   finish         {"exitstatus"}                                 pytest finished normally
+  alone          {"id", "outcome"}                              a failing test run again alone (order.py)
 """
 
 from __future__ import annotations
@@ -75,6 +76,7 @@ class ReportPlugin:
         self._phases: dict[str, list] = {}
         self._returned: set[str] = set()  # tests whose function was called and returned
         self._first_of_group: dict[str, str] = {}  # test id -> its first failure, when it raised a group
+        self.alone = False  # in the copy that runs a failing test alone: its outcome is not the test's
         # Bound now, so that a learner's monkeypatching of json or os later cannot reroute us.
         self._dumps = json.dumps
         self._write = os.write
@@ -105,7 +107,8 @@ class ReportPlugin:
 
     def pytest_runtest_logstart(self, nodeid, location):
         self._phases[nodeid] = []
-        self._emit("start", id=nodeid, pid=os.getpid())
+        if not self.alone:
+            self._emit("start", id=nodeid, pid=os.getpid())
 
     def pytest_pyfunc_call(self, pyfuncitem):
         """Evidence that the test function itself ran and returned, from inside the call.
@@ -143,6 +146,9 @@ class ReportPlugin:
             message = FIRST_OF_A_GROUP.format(group=message, first=first)
         if outcome == PASSED and nodeid not in self._returned:
             outcome, message = ERROR, TEST_FUNCTION_DID_NOT_RUN
+        if self.alone:
+            self._emit("alone", id=nodeid, outcome=outcome)
+            return
         output = "".join(
             f"--- {name} ---\n{text}" for r in reports for name, text in r.sections if text
         )

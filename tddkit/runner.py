@@ -37,7 +37,8 @@ class RawRun:
     """What came out of one test process, before any judgement."""
 
     records: list[dict] = field(default_factory=list)
-    pid: int | None = None  # the test process (a split run's workers are its children)
+    pid: int | None = None  # the test process (a split run's workers, and the copy that runs a
+    # failing test alone, are its children)
     returncode: int | None = None
     timed_out: bool = False
     timeout: float = 0.0
@@ -79,9 +80,9 @@ def run_tests(
     *,
     collect_only: bool = False,
     derandomize: bool = False,
-    split: dict | None = None,
+    order: str = "file",
 ) -> RawRun:
-    """Run the tests in a new test process; split: see child.run."""
+    """Run the tests in a new test process, in `order` (order.py: verify's other orders)."""
     token = secrets.token_hex(16)
     marker = confine.new_marker()
     confine.sweep_orphans()
@@ -95,9 +96,7 @@ def run_tests(
         env.pop(child.HYPOTHESIS_MODE, None)
         if derandomize:
             env[child.HYPOTHESIS_MODE] = "derandomize"
-        env.pop(child.SPLIT, None)
-        if split:
-            env[child.SPLIT] = json.dumps(split)
+        env[child.ORDER] = order
         started = time.monotonic()
         try:
             proc = subprocess.Popen(

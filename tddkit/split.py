@@ -1,9 +1,13 @@
-"""One run's tests split across the machine's cores.
+"""A kata's tests split across processes: one of the orders `tddkit verify` runs them in.
+
+A learner's runs are never split: a test's outcome can depend on the tests that ran before it in
+the same process (a cache, a module-level variable), so the light comes from one process running
+every test in file order, as plain pytest does. Verify splits the tests to find a mutant that is
+caught only by the luck of that order.
 
 After collection the test process forks a worker for each share of the tests but the first,
 runs the first share itself, then waits for the workers. Shares are contiguous slices of the
-tests in file order (a module's fixtures and a test file's cached set-up mostly stay in one
-process), balanced by how long each test took last time.
+tests in file order, of about equal size, so a run of the same files is always cut the same way.
 
 Each process reports its own tests through the same report descriptor, and the light is
 decided from those records as for any run: a test that no process reported is never a pass.
@@ -17,39 +21,26 @@ default fd capture, forked processes would share, and truncate, one capture file
 
 from __future__ import annotations
 
-import itertools
 import os
 import signal
-import threading
 import traceback
 from dataclasses import dataclass
 
 import pytest
 
-from tddkit.child import flush_output
+from tddkit.forking import flush_output, fresh_randomness, ready_to_fork
 
 CAPTURE = "--capture=sys"
-UNKNOWN_WEIGHT = 0.001  # seconds, for a test with no time on record (a new test)
-TMP_FIXTURES = {"tmp_path", "tmpdir", "tmp_path_factory", "tmpdir_factory"}
+WORKERS = 2  # the same cut on every machine, so that verify's verdicts do not depend on it
 FINISHED, INTERRUPTED = b"f", b"i"  # a worker's last word to its parent
 WORKER_FAILED = 70  # exit status of a worker whose own machinery failed (EX_SOFTWARE)
 
 
-def contiguous_shares(weights: list[float], workers: int) -> list[tuple[int, int]]:
-    """(start, end) slices that split the tests, in order, into at most `workers` non-empty
-    shares of about equal total weight."""
-    n = len(weights)
-    if n == 0:
-        return []
-    count = min(workers, n)
-    before = list(itertools.accumulate(weights, initial=0.0))  # before[i]: weight of tests[:i]
-    cuts = [0]
-    for share in range(1, count):
-        target = before[n] * share / count
-        # At least one test in this share, and one for each share still to come.
-        possible = range(cuts[-1] + 1, n - (count - share) + 1)
-        cuts.append(min(possible, key=lambda i: abs(before[i] - target)))
-    cuts.append(n)
+def contiguous_shares(count: int, workers: int) -> list[tuple[int, int]]:
+    """(start, end) slices that split `count` tests, in order, into at most `workers` non-empty
+    shares whose sizes differ by one at most."""
+    shares = min(workers, count)
+    cuts = [count * share // shares for share in range(shares + 1)] if shares else []
     return list(zip(cuts, cuts[1:]))
 
 
@@ -70,7 +61,7 @@ class Worker:
     said: int  # read end of the pipe on which the worker says how its share ended
 
 
-def start_worker(session, items, reseed) -> Worker:
+def start_worker(session, items) -> Worker:
     said, say = os.pipe()
     pid = os.fork()
     if pid:
@@ -79,7 +70,7 @@ def start_worker(session, items, reseed) -> Worker:
     os.close(said)
     word, code = b"", WORKER_FAILED
     try:
-        reseed()
+        fresh_randomness()
         run_share(session, items)
         word, code = FINISHED, 0
     except (KeyboardInterrupt, pytest.exit.Exception, session.Failed):
@@ -124,29 +115,20 @@ def join(worker: Worker, session) -> None:
 
 
 class SplitRun:
-    """The pytest plugin: `workers` shares at most, weighted by {test id: seconds}."""
+    """The pytest plugin: the tests cut into `workers` shares at most."""
 
-    def __init__(self, workers: int, weights: dict[str, float], reseed):
+    def __init__(self, workers: int = WORKERS):
         self.workers = workers
-        self.weights = weights
-        self.reseed = reseed  # what a forked process calls first, so that it draws fresh examples
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtestloop(self, session):
-        if session.testsfailed or session.config.option.collectonly or threading.active_count() > 1:
-            return None  # pytest's own loop: collection errors, and forking beside threads is unsafe
+        if session.testsfailed or session.config.option.collectonly:
+            return None  # pytest's own loop: collection errors
         items = session.items
-        shares = contiguous_shares([self.weights.get(item.nodeid, UNKNOWN_WEIGHT) for item in items], self.workers)
-        if len(shares) < 2:
+        shares = contiguous_shares(len(items), self.workers)
+        if len(shares) < 2 or not ready_to_fork(session):
             return None
-        if any(TMP_FIXTURES & set(item.fixturenames) for item in items):
-            # One base folder for every process, made before the fork (each would make its own).
-            factory = getattr(session.config, "_tmp_path_factory", None)
-            if factory is None:
-                return None
-            factory.getbasetemp()
-        flush_output()  # or what is still buffered would be written once per process
-        workers = [start_worker(session, items[start:end], self.reseed) for start, end in shares[1:]]
+        workers = [start_worker(session, items[start:end]) for start, end in shares[1:]]
         start, end = shares[0]
         run_share(session, items[start:end])
         for worker in workers:

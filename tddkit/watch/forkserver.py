@@ -12,10 +12,10 @@ The next run's test process is forked ahead of time, and gets as far as a config
 
 Protocol, one JSON object a line. The watcher writes on the server's stdin:
     {"prepare": {"args": [...], "report": path, "output": path, "token": str, "mode": str,
-                 "timeout": s, "split": {"workers": n} or null}}
+                 "timeout": s}}
                                           fork the next run's test process (replacing one
                                           prepared before), which waits for "go"
-    {"go": {"weights": {test id: s}}}     the prepared process runs; its timeout starts now
+    {"go": true}                          the prepared process runs; its timeout starts now
     {"cancel": true}                      kill the test process of the current run
 and the server answers on its stdout:
     {"ready": pid}                        once, when the imports are done
@@ -34,7 +34,7 @@ import select
 import signal
 import time
 
-from tddkit import child
+from tddkit import child, forking
 
 STDIN, STDOUT = 0, 1
 POLL = 0.005  # seconds between checks on a test process where pidfd_open is missing
@@ -53,7 +53,7 @@ def preload() -> None:
     import pytest  # noqa: F401
 
     import tddkit.plugin  # noqa: F401
-    import tddkit.split  # noqa: F401
+    import tddkit.order  # noqa: F401
 
     # The installed pytest plugins (Hypothesis' own among them), which every run loads.
     for entry in importlib.metadata.entry_points(group="pytest11"):
@@ -134,9 +134,9 @@ def test_process(request: dict, go: int) -> None:
         for low, high in zip([3] + [fd + 1 for fd in keep], keep + [1 << 16]):
             os.closerange(low, high)
         gc.enable()
-        child.fresh_randomness()
+        forking.fresh_randomness()
 
-        def hold() -> dict:
+        def hold() -> None:
             line = b""
             while not line.endswith(b"\n"):
                 chunk = os.read(go, 65536)
@@ -144,10 +144,8 @@ def test_process(request: dict, go: int) -> None:
                     os._exit(0)
                 line += chunk
             os.close(go)
-            return dict(json.loads(line).get("weights") or {})
 
-        code = child.run(request["args"], report, request["token"], request.get("mode", ""), request.get("split"),
-                         hold)
+        code = child.run(request["args"], report, request["token"], request.get("mode", ""), hold=hold)
     except SystemExit as stop:
         code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
     except BaseException:
@@ -155,7 +153,7 @@ def test_process(request: dict, go: int) -> None:
 
         traceback.print_exc()
     finally:
-        child.flush_output()
+        forking.flush_output()
         os._exit(code)
 
 

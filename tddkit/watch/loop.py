@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from tddkit import hints, light, messages, progress, status
 from tddkit.expected import expected_tests
-from tddkit.judge import record, split_plan
+from tddkit.judge import record
 from tddkit.watch import runners
 from tddkit.watch.watcher import snapshot
 
@@ -51,7 +51,6 @@ class Loop:
     def use(self, kata) -> None:
         self.kata = kata
         self.expected = expected_tests(kata, self.state)
-        self.split = split_plan(self.state, kata.id)  # made between runs: it reads the state
         self.last_light = None
         self.screen.kata(kata)
         self.pending = time.time()
@@ -90,7 +89,7 @@ class Loop:
         self.job = Job(self.pending, snapshot(self.ws.root), self.ws.changed_shipped_files(self.kata))
         self.pending = None
         try:
-            self.runner.start(list(self.kata.tests), self.kata.timeout, self.split)
+            self.runner.start(list(self.kata.tests), self.kata.timeout)
         except runners.ServerGone:
             self.fall_back()
             return
@@ -121,7 +120,6 @@ class Loop:
         outcome = record(self.ws, self.kata, self.state, verdict, job.tampered)
         self.last_light = verdict.light
         self.screen.verdict(self.kata, outcome, job.changed_at, time.time())
-        self.split = split_plan(self.state, self.kata.id)  # with this run's times, for the next
         if self.coverage and verdict.light != light.AMBER:
             self.show_coverage()
 

@@ -91,17 +91,16 @@ class ForkRunner:
 
     # -- runs -----------------------------------------------------------------------------
 
-    def start(self, test_files: list[str], timeout: float, split: dict | None = None) -> None:
-        split = split or {}
-        key = (tuple(test_files), timeout, split.get("workers", 1))
+    def start(self, test_files: list[str], timeout: float) -> None:
+        key = (tuple(test_files), timeout)
         if self._prepared is None or self._prepared["key"] != key:
             self._prepare(key)
         self._job, self._prepared = self._prepared, None
-        self._send({"go": {"weights": split.get("weights", {})}})
+        self._send({"go": True})
 
     def _prepare(self, key: tuple) -> None:
         """Have the server fork the next run's test process now, to wait for "go"."""
-        test_files, timeout, workers = key
+        test_files, timeout = key
         if self._prepared is not None:  # the server drops its process
             self._remove_files(self._prepared)
         token = secrets.token_hex(16)
@@ -110,8 +109,7 @@ class ForkRunner:
         self._prepared = {"key": key, "token": token, "report": report, "output": output, "timeout": timeout,
                           "cancel": False}
         self._send({"prepare": {"args": runner.pytest_args(list(test_files)), "report": report.name,
-                                "output": output.name, "token": token, "mode": "", "timeout": timeout,
-                                "split": {"workers": workers}}})
+                                "output": output.name, "token": token, "mode": "", "timeout": timeout}})
 
     @staticmethod
     def _remove_files(job: dict) -> None:
@@ -176,11 +174,11 @@ class ThreadRunner:
     def fileno(self) -> int:
         return self._r
 
-    def start(self, test_files: list[str], timeout: float, split: dict | None = None) -> None:
+    def start(self, test_files: list[str], timeout: float) -> None:
         self._cancelled = False
 
         def work():
-            self._done = runner.run_tests(self.root, test_files, timeout, split=split)
+            self._done = runner.run_tests(self.root, test_files, timeout)
             os.write(self._w, b"!")
 
         threading.Thread(target=work, daemon=True).start()
