@@ -28,6 +28,9 @@ def test_init_makes_a_complete_workspace(tmp_path):
             assert (ws / rel).exists() or not (REPO / rel).exists(), f"{rel} missing from the new workspace"
         for rel in kata.shipped:
             assert (ws / rel).read_bytes() == (REPO / rel).read_bytes()
+        lesson = (ws / "lessons" / f"{kata.id}.md").read_text()
+        assert lesson.startswith(f"# {kata.title}\n") and kata.lesson in lesson, "the lesson, for the editor"
+        assert kata.steps[0].hints[0] not in lesson, "hints come one at a time, from `tddkit hint`"
     assert (ws / "pytest.ini").is_file() and (ws / "README.md").is_file()
     assert (ws / ".tddkit" / "state.db").is_file()
     assert list((ws / "solutions").iterdir()) == [], "no solution may be in a new workspace"

@@ -17,11 +17,14 @@ from robust_support import (REPO, STUB, TESTS, Cases, assert_intact, checked_jso
                             in_first_call, not_unlocked, robust_template, selected_tests, tddkit, with_reference,
                             write_learner)
 
+from tddkit import catalogue, mutants
+
+SINCOSTAN = catalogue.find("sincostan")
 # A known-wrong solution: treats degrees as radians. Only plain asserts catch it.
-MUTANT = (REPO / "mutants" / "sincostan" / "degrees_ignored" / "sincostan.py").read_text()
+MUTANT = mutants.files(SINCOSTAN, SINCOSTAN.mutant("degrees_ignored"))["solutions/sincostan.py"]
 # A known-wrong solution that fails only the few cases of test_not_a_real_number_is_a_type_error
 # (it accepts True and False as angles): its runs are as quick as the reference's.
-FEW_WRONG = (REPO / "mutants" / "sincostan" / "bool_accepted" / "sincostan.py").read_text()
+FEW_WRONG = mutants.files(SINCOSTAN, SINCOSTAN.mutant("bool_accepted"))["solutions/sincostan.py"]
 
 REPORT_EVERYTHING_PASSED = """
 import pytest

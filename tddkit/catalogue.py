@@ -1,21 +1,19 @@
 """The kata catalogue: what katas exist, in what order, and what each one is made of.
 
-One TOML file (`catalogue.toml`, beside this module) describes every kata; this module
-reads it into plain objects and is the one place that answers "which kata is called X".
+The kit's own katas come first (read from its content folder, see `tddkit/pack.py`); a
+workspace whose config names a kata pack has the pack's katas after them. This module is
+the one place that answers "which katas are there" and "which kata is called X".
 """
 
 from __future__ import annotations
 
 import difflib
-import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 from tddkit import messages
 from tddkit.errors import UsageError
-
-CATALOGUE_PATH = Path(__file__).with_name("catalogue.toml")
 
 
 @dataclass(frozen=True)
@@ -26,10 +24,20 @@ class Step:
 
 
 @dataclass(frozen=True)
+class Change:
+    """One exact replacement in a reference file: `old` (which occurs once there) becomes `new`."""
+    file: str  # the reference file, from the content folder: solutions/sincostan.py
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
 class Mutant:
     name: str
     mistake: str
     caught_by: tuple[str, ...]
+    changes: tuple[Change, ...] = ()
+    delete: tuple[str, ...] = ()  # reference files the mutant does not have
 
 
 @dataclass(frozen=True)
@@ -43,9 +51,13 @@ class Kata:
     lesson: str
     steps: tuple[Step, ...] = field(default=())
     mutants: tuple[Mutant, ...] = field(default=())
+    root: Path = Path()  # the folder the kata's files come from: the kit's content, or a pack
 
     def step(self, number: int) -> Step | None:
         return next((s for s in self.steps if s.number == number), None)
+
+    def mutant(self, name: str) -> Mutant:
+        return next(m for m in self.mutants if m.name == name)
 
     @property
     def shipped(self) -> tuple[str, ...]:
@@ -53,34 +65,32 @@ class Kata:
         return self.tests + self.given
 
 
-def _kata_from_table(table: dict) -> Kata:
-    steps = tuple(
-        Step(number=i, title=s.get("title", f"step {i}"), hints=tuple(s.get("hints", ())))
-        for i, s in enumerate(table.get("steps", ()), start=1)
-    )
-    mutants = tuple(
-        Mutant(name=m["name"], mistake=m.get("mistake", ""), caught_by=tuple(m.get("caught_by", ())))
-        for m in table.get("mutants", ())
-    )
-    return Kata(
-        id=table["id"],
-        title=table.get("title", table["id"]),
-        files=tuple(table["files"]),
-        tests=tuple(table["tests"]),
-        given=tuple(table.get("given", ())),
-        timeout=float(table.get("timeout", 10)),
-        lesson=table.get("lesson", "").strip(),
-        steps=steps,
-        mutants=mutants,
-    )
+_packs: list[Path] = []
+
+
+def use_pack(folder: Path) -> None:
+    """From now on (in this process) the katas of the pack at `folder` follow the built-in ones."""
+    _packs[:] = [folder]
+
+
+def load() -> tuple[Kata, ...]:
+    """Every kata, in learning order: the built-in ones, then those of the pack in use."""
+    return builtin() + (with_pack(_packs[0]) if _packs else ())
 
 
 @cache
-def load(path: Path = CATALOGUE_PATH) -> tuple[Kata, ...]:
-    """Every kata, in learning order (their order in the file)."""
-    with open(path, "rb") as f:
-        data = tomllib.load(f)
-    return tuple(_kata_from_table(t) for t in data.get("kata", ()))
+def builtin() -> tuple[Kata, ...]:
+    from tddkit import content, pack
+
+    return pack.read(content.root())
+
+
+@cache
+def with_pack(folder: Path) -> tuple[Kata, ...]:
+    """The katas of a pack, checked to sit beside the built-in ones (no name or path used twice)."""
+    from tddkit import pack
+
+    return pack.read(folder, beside=builtin())
 
 
 def ids() -> list[str]:

@@ -1,9 +1,10 @@
-"""The kata files the kit ships: stubs, tests, given files, reference solutions and mutants.
+"""The kata files: stubs, tests, given files, reference solutions and mutants.
 
-In an installed kit they live inside the package (`tddkit/_content/`, put there by the wheel
-build); in a source checkout they are the top-level folders of the repository. Either way
-this module is the only one that knows where they are and how a *version* of a kata (its
-stub, its reference solution, or one of its mutants) is put in place.
+Each kata's files come from the folder it was read from (`Kata.root`): the kit's own content
+or a teacher's pack. The kit's own content is inside the package in an installed kit
+(`tddkit/_content/`, put there by the wheel build) and the top-level folders of a source
+checkout. This module is the only one that knows where a kata's files are and how a
+*version* of a kata (its stub, its reference solution, or one of its mutants) is put in place.
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ from __future__ import annotations
 import hashlib
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from tddkit.catalogue import Kata
+if TYPE_CHECKING:
+    from tddkit.catalogue import Kata
 
 _PACKAGE = Path(__file__).resolve().parent
 _INSTALLED = _PACKAGE / "_content"
@@ -24,26 +27,38 @@ _IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc")
 
 
 def root() -> Path:
-    """The folder holding katas/, solutions/, tests/ and mutants/."""
+    """The folder holding the kit's own katas.toml, lessons/, katas/, solutions/ and tests/."""
     if (_INSTALLED / "katas").is_dir():
         return _INSTALLED
     return _PACKAGE.parent
 
 
+def reference_path(path: str) -> str:
+    """The reference's path for one of kata.files: katas/x.py -> solutions/x.py."""
+    return str(Path("solutions") / Path(path).relative_to("katas"))
+
+
+def learner_path(reference: str) -> str:
+    """The learner's path for a reference path: solutions/x.py -> katas/x.py."""
+    return str(Path("katas") / Path(reference).relative_to("solutions"))
+
+
 def version_source(kata: Kata, version: str, path: str) -> Path:
-    """Where `path` (one of kata.files, e.g. katas/x.py) comes from in the given version."""
-    inside = Path(path).relative_to("katas")
-    if version == STUB:
-        return root() / path
-    if version == REFERENCE:
-        return root() / "solutions" / inside
-    return root() / "mutants" / kata.id / version / inside
+    """Where `path` (one of kata.files, e.g. katas/x.py) comes from in the stub or the reference."""
+    return kata.root / (path if version == STUB else reference_path(path))
 
 
 def mutant_problems(kata: Kata) -> dict[str, str]:
     """The kata's mutants that cannot be put in place, each with one line saying why."""
-    return {m.name: f"mutant {m.name}: no folder mutants/{kata.id}/{m.name}/"
-            for m in kata.mutants if not (root() / "mutants" / kata.id / m.name).is_dir()}
+    from tddkit import mutants
+
+    problems = {}
+    for mutant in kata.mutants:
+        try:
+            mutants.files(kata, mutant)
+        except mutants.StaleMutant as err:
+            problems[mutant.name] = str(err)
+    return problems
 
 
 def copy_path(source: Path, dest: Path) -> None:
@@ -63,13 +78,27 @@ def remove_path(path: Path) -> None:
 
 
 def install(kata: Kata, version: str, workspace: Path) -> None:
-    """Put one version of the kata's learner files in place: delete its paths, copy the version's."""
+    """Put one version of the kata's learner files in place: delete its paths, copy the version's.
+
+    A mutant is the reference with its changes made; a stale one raises StaleMutant before
+    anything is written."""
+    changed = {}
+    if version not in (STUB, REFERENCE):
+        from tddkit import mutants
+
+        changed = mutants.files(kata, kata.mutant(version))
     for path in kata.files:
         remove_path(workspace / path)
     for path in kata.files:
-        source = version_source(kata, version, path)
+        source = version_source(kata, STUB if version == STUB else REFERENCE, path)
         if source.exists():
             copy_path(source, workspace / path)
+    for reference, text in changed.items():
+        dest = workspace / learner_path(reference)
+        if text is None:
+            dest.unlink()
+        else:
+            dest.write_text(text, encoding="utf-8")
 
 
 def install_solution(kata: Kata, workspace: Path) -> list[Path]:
@@ -78,15 +107,21 @@ def install_solution(kata: Kata, workspace: Path) -> list[Path]:
     for path in kata.files:
         source = version_source(kata, REFERENCE, path)
         if source.exists():
-            dest = workspace / "solutions" / Path(path).relative_to("katas")
+            dest = workspace / reference_path(path)
             copy_path(source, dest)
             written.append(dest)
     return written
 
 
-def shipped_digest(relpath: str) -> str | None:
-    """The SHA-256 of a shipped test or given file as the kit has it."""
-    return file_digest(root() / relpath)
+def install_shipped(kata: Kata, workspace: Path, paths=None) -> None:
+    """Copy the kata's tests and given files (or those of `paths`) as the kit ships them."""
+    for rel in kata.shipped if paths is None else paths:
+        copy_path(kata.root / rel, workspace / rel)
+
+
+def shipped_digest(kata: Kata, relpath: str) -> str | None:
+    """The SHA-256 of a shipped test or given file as the kit (or the kata's pack) has it."""
+    return file_digest(kata.root / relpath)
 
 
 def file_digest(path: Path) -> str | None:
@@ -100,5 +135,5 @@ def tests_digest(kata: Kata) -> str:
     """One digest for all the kata's shipped files: the key of cached facts about its tests."""
     h = hashlib.sha256()
     for rel in kata.shipped:
-        h.update(rel.encode() + b"\0" + (shipped_digest(rel) or "missing").encode() + b"\0")
+        h.update(rel.encode() + b"\0" + (shipped_digest(kata, rel) or "missing").encode() + b"\0")
     return h.hexdigest()

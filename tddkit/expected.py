@@ -26,8 +26,7 @@ def scratch_workspace(kata: Kata, version: str, where: Path) -> Path:
 
     write_skeleton(where)
     content.install(kata, version, where)
-    for rel in kata.shipped:
-        content.copy_path(content.root() / rel, where / rel)
+    content.install_shipped(kata, where)
     return where
 
 

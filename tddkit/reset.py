@@ -19,7 +19,6 @@ def restore_tests(ws, kata: Kata) -> str:
     if not changed:
         return messages.RESET_TESTS_CLEAN.format(kata.id)
     backup = ws.backup(kata, changed)
-    for rel in changed:
-        content.copy_path(content.root() / rel, ws.root / rel)
+    content.install_shipped(kata, ws.root, changed)
     where = backup.relative_to(ws.root) if backup else "(nothing to keep: the files had been deleted)"
     return messages.RESET_TESTS_DONE.format(kata.id, where)

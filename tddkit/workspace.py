@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from tddkit import catalogue, content, messages
+from tddkit import catalogue, content, lessons, messages
 from tddkit.catalogue import Kata
 from tddkit.errors import NotAWorkspace, UsageError
 
@@ -52,6 +52,7 @@ them pass, one step at a time, in `katas/`.
 The lights: GREEN every test passed; RED the tests ran and at least one failed;
 AMBER the tests could not run (a syntax error, an import error, a timeout, a crash).
 
+Each kata's lesson is also in `lessons/`, to read in your editor beside the code.
 Leave the files in `tests/` as they are: the solution only unlocks with the tests as shipped.
 Plain `pytest` and `ptw` work here too.
 """
@@ -82,7 +83,7 @@ class Workspace:
         """The kata's tests and given files that differ from the kit's (the tamper check)."""
         return [
             rel for rel in kata.shipped
-            if content.file_digest(self.root / rel) != content.shipped_digest(rel)
+            if content.file_digest(self.root / rel) != content.shipped_digest(kata, rel)
         ]
 
     def backup(self, kata: Kata, paths: list[str]) -> Path | None:
@@ -114,7 +115,7 @@ def planned_files() -> list[str]:
     """Every path `init` writes, relative to the new workspace."""
     paths = ["pytest.ini", "README.md", ".gitignore", "katas/__init__.py", "solutions", STATE_DIR]
     for kata in catalogue.load():
-        paths += [*kata.files, *kata.shipped]
+        paths += [*kata.files, *kata.shipped, lesson_path(kata)]
     return paths
 
 
@@ -141,7 +142,7 @@ def init(target: Path) -> Workspace:
                 content.remove_path(target / rel)
             except OSError:
                 pass
-        for folder in ("katas", "tests", "solutions", *([] if existed else ["."])):
+        for folder in ("katas", "tests", "solutions", "lessons", *([] if existed else ["."])):
             try:
                 (target / folder).rmdir()
             except OSError:
@@ -154,8 +155,8 @@ def _write_workspace(target: Path) -> Workspace:
     ws = Workspace(target.resolve())
     for kata in catalogue.load():
         content.install(kata, content.STUB, target)
-        for rel in kata.shipped:
-            content.copy_path(content.root() / rel, target / rel)
+        content.install_shipped(kata, target)
+        (target / lesson_path(kata)).write_text(lessons.learner_copy(kata), encoding="utf-8")
     with ws.open_state():
         pass
     (target / STATE_DIR / MARKER).write_text(f'kit_version = "{_kit_version()}"\n')
@@ -168,10 +169,16 @@ def write_skeleton(target: Path) -> None:
     (target / "katas").mkdir(exist_ok=True)
     (target / "solutions").mkdir(exist_ok=True)
     (target / "tests").mkdir(exist_ok=True)
+    (target / "lessons").mkdir(exist_ok=True)
     (target / "katas" / "__init__.py").write_text("")
     (target / "pytest.ini").write_text(PYTEST_INI)
     (target / "README.md").write_text(LEARNER_README)
     (target / ".gitignore").write_text(GITIGNORE)
+
+
+def lesson_path(kata: Kata) -> str:
+    """Where the workspace keeps a kata's lesson, for the learner's editor to show beside the code."""
+    return f"lessons/{kata.id}.md"
 
 
 def _kit_version() -> str:
