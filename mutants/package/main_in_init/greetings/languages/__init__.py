@@ -1,1 +1,0 @@
-"""Language plugins: every module here with a class Greeter is a language."""

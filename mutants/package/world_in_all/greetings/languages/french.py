@@ -1,3 +1,0 @@
-class Greeter:
-    def greet(self, name):
-        return f"Bonjour, {name} !"
