@@ -97,11 +97,14 @@ def ids() -> list[str]:
     return [k.id for k in load()]
 
 
-def find(kata_id: str) -> Kata:
-    """The kata called `kata_id`, or a usage error that suggests the nearest name."""
-    for kata in load():
+def find(kata_id: str, among: tuple[Kata, ...] | None = None) -> Kata:
+    """The kata called `kata_id` (of every kata, or of `among`), or a usage error that suggests
+    the nearest name."""
+    among = load() if among is None else among
+    for kata in among:
         if kata.id == kata_id:
             return kata
-    close = difflib.get_close_matches(kata_id, ids(), n=1, cutoff=0.5)
-    hint = messages.DID_YOU_MEAN.format(close[0]) if close else messages.KNOWN_KATAS.format(", ".join(ids()))
+    names = [k.id for k in among]
+    close = difflib.get_close_matches(kata_id, names, n=1, cutoff=0.5)
+    hint = messages.DID_YOU_MEAN.format(close[0]) if close else messages.KNOWN_KATAS.format(", ".join(names))
     raise UsageError(messages.UNKNOWN_KATA.format(kata_id, hint))

@@ -34,7 +34,7 @@ def cmd_init(args) -> int:
     from tddkit import workspace
 
     target = Path(args.dir)
-    workspace.init(target)
+    workspace.init(target, Path(args.pack) if args.pack else None)
     cd = args.dir if args.dir != "." else "."
     print(messages.INIT_DONE.format(path=target.resolve(), cd=cd))
     return OK
@@ -138,7 +138,8 @@ def cmd_reset(args) -> int:
 def cmd_verify(args) -> int:
     from tddkit import catalogue, verify
 
-    katas = [catalogue.find(k) for k in args.katas] if args.katas else list(catalogue.load())
+    among = catalogue.with_pack(Path(args.pack)) if args.pack else catalogue.load()
+    katas = [catalogue.find(k, among) for k in args.katas] if args.katas else list(among)
     return verify.verify(katas)
 
 
@@ -254,6 +255,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("init", cmd_init, "make a new workspace with every kata, its stub and its tests")
     p.add_argument("dir", nargs="?", default=".", metavar="DIR", help="the folder to make (default: here)")
+    p.add_argument("--pack", metavar="PACK", help="also put in the katas of this kata pack (a folder laid out as "
+                                                  "docs/authoring.md says), after the kit's own")
     p = command("next", cmd_next, "run the current kata (or KATA) and show its next step: lesson, failing test, "
                                   "where to edit")
     p.add_argument("kata", nargs="?", metavar="KATA")
@@ -275,6 +278,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("verify", cmd_verify, "for kata authors: every kata red on its stub, green on its reference, "
                                       "every mutant rejected")
     p.add_argument("katas", nargs="*", metavar="KATA")
+    p.add_argument("--pack", metavar="PACK", help="check the katas of this kata pack instead of the kit's own")
     p = command("watch", cmd_watch, "re-run a kata's tests on every save and show the light (default: the current kata)")
     p.add_argument("kata", nargs="?", metavar="KATA")
     p.add_argument("--jsonl", action="store_true",
@@ -299,7 +303,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except TddkitError as err:
-        print(f"tddkit: {err}", file=sys.stderr)
+        for line in str(err).splitlines() or [""]:  # one line per problem (a kata pack can have several)
+            print(f"tddkit: {line}", file=sys.stderr)
         return err.exit_status
     except KeyboardInterrupt:
         return 130

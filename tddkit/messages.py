@@ -166,3 +166,5 @@ MUTANT_CHANGES_DELETED = "mutant {}: it changes {}, which it also deletes"
 MUTANT_STALE = ("mutant {}: its change to {} no longer applies: the reference has no text '{}...' as in `old` "
                 "(the reference changed: update the mutant)")
 MUTANT_AMBIGUOUS = "mutant {}: its change to {} is ambiguous: `old` occurs more than once there (give it more lines)"
+CONFIG_UNREADABLE = "the workspace's config {} cannot be read ({})"
+CONFIG_BAD_PACK = "the workspace's config {}: `pack` must be a folder's path, as a string"

@@ -37,13 +37,14 @@ def read(folder: Path, beside: tuple[Kata, ...] = ()) -> tuple[Kata, ...]:
     a name or a path with it."""
     folder = folder.resolve()
     order, problems = _order(folder)
+    index_read = not problems
     katas = []
     for kata_id in order:
         kata, found = _kata(folder, kata_id)
         katas.append(kata)
         problems += found
     problems += _clashes(katas, beside)
-    for extra in sorted((folder / "lessons").glob("*.toml")):
+    for extra in sorted((folder / "lessons").glob("*.toml")) if index_read else ():
         if extra.stem not in order:
             problems.append(messages.PACK_NOT_IN_ORDER.format(extra, folder / INDEX))
     if problems:

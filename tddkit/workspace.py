@@ -6,7 +6,9 @@ A workspace is an ordinary pytest project (pytest.ini, katas/, tests/, solutions
 
 from __future__ import annotations
 
+import json
 import time
+import tomllib
 from pathlib import Path
 
 from tddkit import catalogue, content, lessons, messages
@@ -74,6 +76,25 @@ class Workspace:
     def state_path(self) -> Path:
         return self.root / STATE_DIR / STATE_FILE
 
+    def use_its_pack(self) -> None:
+        """Bring in the katas of the pack the workspace's config names, if any, after the kit's own.
+
+        A pack's kata none of whose files is here yet (the pack was named after `init`) is put in."""
+        config_path = self.root / STATE_DIR / MARKER
+        try:
+            pack = tomllib.loads(config_path.read_text(encoding="utf-8")).get("pack")
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+            raise UsageError(messages.CONFIG_UNREADABLE.format(config_path, err)) from None
+        if pack is None:
+            return
+        if not isinstance(pack, str):
+            raise UsageError(messages.CONFIG_BAD_PACK.format(config_path))
+        folder = self.root / pack  # a relative path is from the workspace
+        catalogue.use_pack(folder)
+        for kata in catalogue.with_pack(folder):
+            if not any((self.root / rel).exists() for rel in (*kata.files, *kata.shipped, lesson_path(kata))):
+                install_kata(kata, self.root)
+
     def open_state(self):
         from tddkit.state import State
 
@@ -107,7 +128,9 @@ def find(start: Path | None = None) -> Workspace:
     start = (start or Path.cwd()).resolve()
     for folder in (start, *start.parents):
         if (folder / STATE_DIR / MARKER).is_file():
-            return Workspace(folder)
+            ws = Workspace(folder)
+            ws.use_its_pack()
+            return ws
     raise NotAWorkspace(messages.NOT_A_WORKSPACE.format(start))
 
 
@@ -119,8 +142,12 @@ def planned_files() -> list[str]:
     return paths
 
 
-def init(target: Path) -> Workspace:
-    """Make a new workspace at target; refuse, changing nothing, if anything would be overwritten."""
+def init(target: Path, pack: Path | None = None) -> Workspace:
+    """Make a new workspace at target, with the katas of `pack` after the kit's own; refuse,
+    changing nothing, if anything would be overwritten or the pack is broken."""
+    if pack is not None:
+        catalogue.with_pack(pack)  # every problem of the pack, before anything is written
+        catalogue.use_pack(pack)
     if target.exists() and not target.is_dir():
         raise UsageError(messages.INIT_NOT_A_FOLDER.format(target))
     if (target / STATE_DIR / MARKER).exists():
@@ -134,7 +161,7 @@ def init(target: Path) -> Workspace:
         raise UsageError(messages.INIT_WOULD_OVERWRITE.format(target, ", ".join(sorted(set(clashes))[:5])))
     existed = target.exists()
     try:
-        return _write_workspace(target)
+        return _write_workspace(target, pack)
     except OSError as err:
         # Nothing planned existed before (no clashes), so everything planned is ours to take back.
         for rel in sorted(planned, reverse=True):
@@ -150,17 +177,25 @@ def init(target: Path) -> Workspace:
         raise UsageError(messages.INIT_FAILED.format(target, err.strerror or err)) from None
 
 
-def _write_workspace(target: Path) -> Workspace:
+def _write_workspace(target: Path, pack: Path | None) -> Workspace:
     write_skeleton(target)
     ws = Workspace(target.resolve())
     for kata in catalogue.load():
-        content.install(kata, content.STUB, target)
-        content.install_shipped(kata, target)
-        (target / lesson_path(kata)).write_text(lessons.learner_copy(kata), encoding="utf-8")
+        install_kata(kata, target)
     with ws.open_state():
         pass
-    (target / STATE_DIR / MARKER).write_text(f'kit_version = "{_kit_version()}"\n')
+    config = f'kit_version = "{_kit_version()}"\n'
+    if pack is not None:
+        config += f"pack = {json.dumps(str(pack.resolve()))}\n"  # a JSON string is a TOML string
+    (target / STATE_DIR / MARKER).write_text(config)
     return ws
+
+
+def install_kata(kata: Kata, target: Path) -> None:
+    """A kata as a new workspace has it: its stub, its tests and given files, and its lesson."""
+    content.install(kata, content.STUB, target)
+    content.install_shipped(kata, target)
+    (target / lesson_path(kata)).write_text(lessons.learner_copy(kata), encoding="utf-8")
 
 
 def write_skeleton(target: Path) -> None:
