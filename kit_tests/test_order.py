@@ -20,7 +20,8 @@ from robust_support import (KATA, LEARNER, REFERENCE, TESTS, not_unlocked, robus
                             write_learner, ws)
 from test_watch import Watch, write_atomically
 
-from tddkit import messages
+from tddkit import catalogue, content, light, messages, order, runner
+from tddkit.expected import collect, scratch_workspace
 
 RUNS = 10
 DEF = "def sincostan(angle, *, degrees=False):"
@@ -165,3 +166,23 @@ def test_watch_gives_the_same_light_on_saves_that_change_only_a_comment(ws):
     assert len({tuple(functions(failures(v))) for v in verdicts}) == 1, [v["passed"] for v in verdicts]
     assert all("keeps state between calls" in (v["reason"] or "") for v in verdicts)
     assert not_unlocked(ws)
+
+
+def test_verify_s_reverse_order_runs_the_tests_last_to_first(tmp_path):
+    kata = catalogue.find(KATA)
+    calls = tmp_path / "calls"
+    ws = scratch_workspace(kata, content.REFERENCE, tmp_path / "ws")
+    write_learner(ws, wrapped(f"""
+        import os as _os
+
+
+        def sincostan(angle, *, degrees=False):
+            with open({str(calls)!r}, "a") as f:
+                print(_os.environ["PYTEST_CURRENT_TEST"].rsplit(" ", 1)[0], file=f)
+            return _real(angle, degrees=degrees)
+        """))
+    expected = collect(kata)
+    verdict = light.decide(kata.id, expected, runner.run_tests(ws, list(kata.tests), 60, order=order.REVERSE))
+    assert verdict.light == light.GREEN, verdict.reason
+    seen = list(dict.fromkeys(calls.read_text().splitlines()))  # each test once, where it first called
+    assert len(seen) > 100 and seen == [t["id"] for t in reversed(expected) if t["id"] in seen]

@@ -7,6 +7,7 @@ from conftest import REPO, tddkit
 
 from tddkit import catalogue, light, verify
 from tddkit.catalogue import Kata, Mutant, Step
+from tddkit.order import ORDERS
 
 
 @pytest.mark.parametrize("kata", catalogue.ids())
@@ -32,17 +33,37 @@ def test_a_test_that_passes_on_the_stub_is_a_defect():
     assert verify.check_stub(verdict("failed", "failed")) == []
 
 
-def test_a_reference_that_is_not_green_is_a_defect():
-    assert verify.check_reference(verdict("passed", "failed"))
-    assert verify.check_reference(verdict("passed", "passed", light_="green")) == []
+def in_every_order(v: light.Verdict, **others: light.Verdict) -> dict[str, light.Verdict]:
+    return {o: others.get(o, v) for o in ORDERS}
 
 
-def test_a_mutant_must_fail_the_tests_it_names():
-    caught, problems = verify.check_mutant(KATA, "m", verdict("failed", "passed"))
-    assert caught == ["test_0"] and problems == ["mutant m: test_1 was named in caught_by but did not fail"]
-    caught, problems = verify.check_mutant(KATA, "m", verdict("passed", "passed", light_="green"))
+GREEN = verdict("passed", "passed", light_="green")
+
+
+def test_a_reference_that_is_not_green_in_every_order_is_a_defect():
+    assert verify.check_reference(in_every_order(verdict("passed", "failed")))
+    assert verify.check_reference(in_every_order(GREEN)) == []
+    assert verify.check_reference(in_every_order(GREEN, reverse=verdict("passed", "failed"))) == [
+        "reference (reverse order): tests/test_k.py::test_1 failed: "]
+
+
+def test_a_mutant_must_fail_the_tests_it_names_in_every_order():
+    caught, problems = verify.check_mutant(KATA, "m", in_every_order(verdict("failed", "passed")))
+    assert caught == ["test_0"]
+    assert problems == [f"mutant m: test_1 was named in caught_by but did not fail{verify.in_order(o)}" for o in ORDERS]
+    caught, problems = verify.check_mutant(KATA, "m", in_every_order(GREEN))
     assert problems and "do not reject" in problems[0]
-    assert verify.check_mutant(KATA, "m", verdict("passed", "failed")) == (["test_1"], [])
+    assert verify.check_mutant(KATA, "m", in_every_order(verdict("passed", "failed"))) == (["test_1"], [])
+    caught, problems = verify.check_mutant(KATA, "m", in_every_order(verdict("passed", "failed"),
+                                                                     split=verdict("failed", "passed")))
+    assert problems == ["mutant m: test_1 was named in caught_by but did not fail (split order)"]
+
+
+def test_a_mutant_caught_only_in_some_orders_is_weakly_caught():
+    caught, problems = verify.check_mutant(KATA, "m", in_every_order(verdict("passed", "failed"), reverse=GREEN))
+    assert caught == ["test_1"] and problems == [
+        "mutant m: weakly caught: rejected in file and split order but not in reverse order, "
+        "so only by the luck of the order the tests run in"]
 
 
 def test_steps_must_match_the_catalogue():

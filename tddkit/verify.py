@@ -5,6 +5,10 @@ For every kata, in scratch workspaces and with Hypothesis derandomized:
   - red first: every test fails against the stub (a test that passes there teaches nothing);
   - green on the reference solution;
   - every mutant is rejected by at least one test, including each test it names in caught_by.
+The reference and the mutants run in each of the orders of order.py: file order, reverse order
+and split across processes. The reference is green in every order, and a mutant is rejected in
+every order, by each test it names: one caught only by the luck of the file order is weakly
+caught, which is a problem.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tddkit import content, light, messages, runner
+from tddkit.order import FILE, ORDERS
 from tddkit.catalogue import Kata
 from tddkit.expected import CollectionFailed, collect, scratch_workspace
 
@@ -33,11 +38,15 @@ class KataReport:
     caught: dict[str, list[str]] = field(default_factory=dict)  # mutant -> tests that failed
 
 
-def run_version(kata: Kata, version: str, expected: list[dict]) -> light.Verdict:
+def run_version(kata: Kata, version: str, expected: list[dict], order: str = FILE) -> light.Verdict:
     with tempfile.TemporaryDirectory(prefix=f"tddkit-verify-{kata.id}-") as tmp:
         ws = scratch_workspace(kata, version, Path(tmp))
-        raw = runner.run_tests(ws, list(kata.tests), kata.timeout, derandomize=True)
+        raw = runner.run_tests(ws, list(kata.tests), kata.timeout, derandomize=True, order=order)
     return light.decide(kata.id, expected, raw)
+
+
+def in_order(order: str) -> str:
+    return "" if order == FILE else f" ({order} order)"
 
 
 def check_steps(kata: Kata, expected: list[dict]) -> list[str]:
@@ -57,25 +66,35 @@ def check_stub(verdict: light.Verdict) -> list[str]:
     return [f"stub: {t.id} does not fail against the stub ({t.outcome})" for t in verdict.tests if t.outcome != "failed"]
 
 
-def check_reference(verdict: light.Verdict) -> list[str]:
-    if verdict.light == light.GREEN:
-        return []
-    if verdict.light == light.AMBER:
-        return [f"reference: AMBER ({verdict.reason})"]
-    return [f"reference: {t.id} {t.outcome}: {t.message.splitlines()[0] if t.message else ''}"
-            for t in verdict.tests if not t.passed]
+def check_reference(verdicts: dict[str, light.Verdict]) -> list[str]:
+    problems = []
+    for order, verdict in verdicts.items():
+        if verdict.light == light.AMBER:
+            problems.append(f"reference{in_order(order)}: AMBER ({verdict.reason})")
+        elif verdict.light == light.RED:
+            problems += [f"reference{in_order(order)}: {t.id} {t.outcome}: "
+                         f"{t.message.splitlines()[0] if t.message else ''}" for t in verdict.tests if not t.passed]
+    return problems
 
 
-def check_mutant(kata: Kata, name: str, verdict: light.Verdict) -> tuple[list[str], list[str]]:
-    failed = [t.name for t in verdict.tests if not t.passed]
-    if verdict.light == light.GREEN:
+def check_mutant(kata: Kata, name: str, verdicts: dict[str, light.Verdict]) -> tuple[list[str], list[str]]:
+    """The tests that reject a mutant in file order, and what is wrong with how it is caught."""
+    failed = {order: {t.name for t in verdict.tests if not t.passed} for order, verdict in verdicts.items()}
+    missed = [order for order, verdict in verdicts.items() if verdict.light == light.GREEN]
+    if len(missed) == len(verdicts):
         return [], [f"mutant {name}: every test passes, so the tests do not reject this mistake"]
+    problems = []
+    if missed:
+        caught = [order for order in verdicts if order not in missed]
+        problems.append(f"mutant {name}: weakly caught: rejected in {' and '.join(caught)} order but not in "
+                        f"{' and '.join(missed)} order, so only by the luck of the order the tests run in")
     mutant = next(m for m in kata.mutants if m.name == name)
-    problems = [f"mutant {name}: {test} was named in caught_by but did not fail"
-                for test in mutant.caught_by if test not in failed]
+    for order in verdicts:
+        problems += [f"mutant {name}: {test} was named in caught_by but did not fail{in_order(order)}"
+                     for test in mutant.caught_by if test not in failed[order] and order not in missed]
     if not mutant.caught_by:
         problems.append(f"mutant {name}: caught_by names no test")
-    return sorted(set(failed)), problems
+    return sorted(failed.get(FILE, ())), problems
 
 
 def verify_kata(kata: Kata, pool: ThreadPoolExecutor) -> KataReport:
@@ -90,15 +109,18 @@ def verify_kata(kata: Kata, pool: ThreadPoolExecutor) -> KataReport:
     report.problems += check_steps(kata, expected)
     broken = content.mutant_problems(kata)  # mutant name -> why it cannot be put in place
     report.problems += list(broken.values())
-    versions = [content.STUB, content.REFERENCE] + [m.name for m in kata.mutants if m.name not in broken]
-    verdicts = dict(zip(versions, pool.map(lambda v: run_version(kata, v, expected), versions)))
+    versions = [content.REFERENCE] + [m.name for m in kata.mutants if m.name not in broken]
+    runs = [(content.STUB, FILE)] + [(version, order) for version in versions for order in ORDERS]
+    verdicts: dict[str, dict[str, light.Verdict]] = {}
+    for (version, order), verdict in zip(runs, pool.map(lambda run: run_version(kata, run[0], expected, run[1]), runs)):
+        verdicts.setdefault(version, {})[order] = verdict
 
-    stub, reference = verdicts.pop(content.STUB), verdicts.pop(content.REFERENCE)
+    stub, reference = verdicts.pop(content.STUB)[FILE], verdicts.pop(content.REFERENCE)
     report.problems += check_stub(stub)
     report.problems += check_reference(reference)
     red = sum(t.outcome == "failed" for t in stub.tests)
     report.stub = f"{red}/{stub.total} red"
-    report.reference = f"{reference.passed}/{reference.total} {reference.light}"
+    report.reference = f"{reference[FILE].passed}/{reference[FILE].total} {reference[FILE].light}"
     for name, verdict in verdicts.items():
         failed, problems = check_mutant(kata, name, verdict)
         report.caught[name] = failed

@@ -421,11 +421,10 @@ def test_tan_at_poles_is_infinite(angle):
 NOT_REAL = [True, False, "30", None, 1j, complex(30, 0), [30]]
 
 
-@pytest.mark.step(10)
-@pytest.mark.parametrize("degrees", [False, True], ids=["radians", "degrees"])
-@pytest.mark.parametrize("angle", NOT_REAL, ids=repr)
-def test_not_a_real_number_is_a_type_error(angle, degrees):
+def assert_refused(angle, degrees, after=()):
+    """sincostan(angle) raises TypeError naming angle's type; after=(x,): sincostan(x) came just before."""
     name = "None" if angle is None else type(angle).__name__
+    before = f"after {call(after[0], degrees)}, " if after else ""
     try:
         got = sincostan(angle, degrees=True) if degrees else sincostan(angle)
     except TypeError as error:
@@ -435,14 +434,36 @@ def test_not_a_real_number_is_a_type_error(angle, degrees):
         )
     except Exception as error:
         pytest.fail(
-            f"{call(angle, degrees)}: a {name} is not a real number, so sincostan raises "
+            f"{before}{call(angle, degrees)}: a {name} is not a real number, so sincostan raises "
             f"TypeError naming {name!r}; yours raised {type(error).__name__}: {error}"
         )
     else:
+        remembered = (f" (the answer remembered for {after[0]!r}? {angle!r} == {after[0]!r} and their hashes "
+                      f"are equal, but they are not the same argument)") if after else ""
         pytest.fail(
-            f"{call(angle, degrees)}: a {name} is not a real number, so sincostan raises "
-            f"TypeError naming {name!r}; yours returned {got!r}"
+            f"{before}{call(angle, degrees)}: a {name} is not a real number, so sincostan raises "
+            f"TypeError naming {name!r}; yours returned {got!r}{remembered}"
         )
+
+
+@pytest.mark.step(10)
+@pytest.mark.parametrize("degrees", [False, True], ids=["radians", "degrees"])
+@pytest.mark.parametrize("angle", NOT_REAL, ids=repr)
+def test_not_a_real_number_is_a_type_error(angle, degrees):
+    assert_refused(angle, degrees)
+
+
+# True == 1 and hash(True) == hash(1): an answer remembered for 1 (a cache keyed by the angle)
+# would be given for True too. The good call comes first, so this holds in any order of tests.
+EQUAL_BUT_NOT_REAL = [(1, True), (0, False), (30, complex(30, 0))]
+
+
+@pytest.mark.step(10)
+@pytest.mark.parametrize("degrees", [False, True], ids=["radians", "degrees"])
+@pytest.mark.parametrize("real, not_real", EQUAL_BUT_NOT_REAL, ids=repr)
+def test_an_equal_value_that_is_not_real_is_refused_after_a_good_call(real, not_real, degrees):
+    result_of(real, degrees)
+    assert_refused(not_real, degrees, after=(real,))
 
 
 # ---------------------------------------------------------------- step 11: not finite
