@@ -1,28 +1,41 @@
-"""Save-to-verdict time of `tddkit watch`, `ptw` (pytest-watch) and a cold `python -m pytest`.
+"""Save-to-verdict time of `tddkit watch`, pytest-watcher, pytest-watch and a cold pytest, on every kata.
 
-    python benchmarks/watch_bench.py [--saves 20]
+    python benchmarks/watch_bench.py [--kata NAME ...] [--saves 20] [--start-ups 3]
+                                     [--pytest-watcher /work/ptwr-venv/bin/ptw]
 
-Side by side in one run, on the sincostan kata (its Hypothesis tests included), each tool in
-a fresh workspace of its own (`tddkit init`). Every save writes katas/sincostan.py, alternating
-the reference solution (GREEN) and a same-size wrong version (sin and cos swapped: RED), and
-waits for that tool's verdict, which must be the right one:
+Run it with the Python of a venv the kit is installed in (`pip install .`, not -e: see
+benchmarks/learner_env.py), pytest-watch's `ptw` beside it; pytest-watcher lives in a venv of
+its own, because its command is also called `ptw`. Kata by kata, side by side in one run, each
+tool watches a fresh workspace of its own (`tddkit init`). Every save puts a version of the
+kata in place, the reference (GREEN) and a mutant (RED) in turn, and waits for that tool's
+verdict, which should be that light:
 
-  tddkit watch   the next line of `tddkit watch sincostan --jsonl --no-keys`;
-  ptw            pytest's summary line in ptw's output ("N passed in", "N failed, ...");
-  cold pytest    `python -m pytest -q tests/test_sincostan.py` started right after the write,
-                 until it exits (its exit status is the verdict).
+  tddkit watch    the next line of `tddkit watch KATA --jsonl --no-keys`;
+  pytest-watcher  pytest's summary line ("N passed in", "N failed, ...") in the output of
+                  `ptw --delay 0 --patterns '**/*.py' . -- -q -p no:cacheprovider TESTS`
+                  (its default pattern `*.py` sees no file in a subfolder under watchdog 7.1);
+  pytest-watch    the same line in the output of `ptw -- -q -p no:cacheprovider TESTS`;
+  cold pytest     `python -m pytest -q TESTS` started right after the write, until it exits
+                  (its exit status is the verdict).
 
-The clock starts just before the write and stops when the verdict reaches this script. Rounds
-are interleaved (one save per tool per round, the order rotating), so machine noise hits every
-tool alike; before each save the machine is left quiet for a moment, so that no tool's work
-after its verdict (a process ending, or preparing the next run) lands in another's
-measurement. "in-test" is the time pytest spent inside the tests themselves (setup, call and
-teardown of every test): as the plugin measured them in tddkit's runs (summed over the
-processes of a split run), and as pytest's --durations reported them in the cold runs (one
-process); the target uses the smaller. "CPU per save" is the processor time all of a tool's
-processes used for one save (Linux: from /proc and the kernel's accounts of reaped children),
-and "cores busy" that time over the wait: how much of the machine a tool kept working.
-Not a test: run it on demand.
+The versions are made by `tddkit.content.install`; a save writes only the files in which the
+two differ, as an editor would, so every save is a real change. The RED version is the mutant
+that names the most tests in its caught_by, checked RED by one cold run first. The clock
+starts just before the write and stops when the verdict reaches this script. Rounds are
+interleaved (one save per tool per round, the order rotating), so drift on the machine hits
+every tool alike; before each save the machine is left quiet for a moment, so that no tool's
+work after its verdict (a process ending, or preparing the next run) lands in another's
+measurement. A wrong verdict is one that is not the light expected; an unasked verdict is one
+that a tool printed with no save to answer (a second run for one save).
+
+Also reported: "in-test", the time pytest spent inside the tests (setup, call and teardown of
+each), as pytest's --durations gave it in the cold runs (one process), and as tddkit's own
+report gave it (summed over the processes of a split run); tddkit's own clock (its verdict_at
+minus the write); "CPU per save", the processor time all of a tool's processes used for one
+save (Linux: from /proc and the kernel's accounts of reaped children), and "cores", that over
+the median wait; and the start-up of `tddkit watch`, from starting it in a fresh workspace to
+its first verdict. The targets are those of issue 17. Only ratios from one run mean much on a
+shared machine. Not a test: run it on demand. Exit status 1 if any tool gave a wrong verdict.
 """
 
 from __future__ import annotations
@@ -40,20 +53,23 @@ import sys
 import tempfile
 import threading
 import time
+from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
 
 from learner_env import ENV, warn_if_editable
+from tddkit import catalogue, content
 
-REPO = Path(__file__).resolve().parents[1]
-REFERENCE = (REPO / "solutions" / "sincostan.py").read_text()
-RIGHT = "return SinCosTan(math.sin(angle), math.cos(angle), math.tan(angle))"
-WRONG = "return SinCosTan(math.cos(angle), math.sin(angle), math.tan(angle))"
-SAME_SIZE_WRONG = REFERENCE.replace(RIGHT, WRONG)
-TESTS = "tests/test_sincostan.py"
+BIN = Path(sys.executable).parent  # the kit's venv: its pytest and pytest-watch
+PYTEST_WATCHER = Path(__file__).resolve().parents[2] / "ptwr-venv" / "bin" / "ptw"  # beside the checkout
+GREEN, RED = "green", "red"
+LIGHTS = (RED, GREEN)
 WAIT = 120.0
 QUIET = 0.5  # seconds of quiet before each save (a learner does not save the instant a verdict shows)
+PYTEST_ARGS = ["-q", "-p", "no:cacheprovider"]
 DURATION = re.compile(r"^(\d+\.\d+)s (?:setup|call|teardown) ", re.MULTILINE)
-SUMMARY = re.compile(r"^(\d+ (passed|failed)|.* (passed|failed)).* in [\d.]+s")
+SUMMARY = re.compile(r"^\d+ \w+(, \d+ \w+)* in [\d.]+s")  # pytest -q: "5 failed, 126 passed in 3.21s"
+TARGET_PEER, TARGET_IN_TEST = 0.25, 1.0  # tddkit watch at most this x pytest-watcher, x in-test time
 
 
 def cpu_of(pid: int) -> float:
@@ -72,13 +88,8 @@ def children_of(pid: int) -> list[int]:
         return []
 
 
-def make_workspace(parent: Path, name: str) -> Path:
-    subprocess.run([sys.executable, "-m", "tddkit", "init", name], cwd=parent, check=True, capture_output=True)
-    return parent / name
-
-
 def lines_of(proc) -> queue.Queue:
-    """Lines of a process's stdout, each with the time it arrived."""
+    """Lines of a process's stdout, each with the time it arrived (None at the end)."""
     q: queue.Queue = queue.Queue()
 
     def read():
@@ -90,168 +101,365 @@ def lines_of(proc) -> queue.Queue:
     return q
 
 
-class TddkitWatch:
-    name = "tddkit watch"
+# -- the kata's versions --------------------------------------------------------------------
 
-    def __init__(self, ws: Path):
+Version = dict[str, bytes]  # the kata's learner files: path in the workspace -> content
+
+
+def version_of(kata, name: str, stage: Path) -> Version:
+    """The kata's learner files as `content.install` puts version `name` in place."""
+    content.install(kata, name, stage)
+    found = {}
+    for rel in kata.files:
+        top = stage / rel
+        for path in sorted(top.rglob("*")) if top.is_dir() else [top]:
+            if path.is_file():
+                found[str(path.relative_to(stage))] = path.read_bytes()
+    return found
+
+
+def save(ws: Path, before: Version, after: Version) -> None:
+    """Turn the workspace's `before` into `after`, writing only what differs, as an editor saves."""
+    for rel in before.keys() - after.keys():
+        (ws / rel).unlink()
+    for rel, data in after.items():
+        if before.get(rel) != data:
+            (ws / rel).parent.mkdir(parents=True, exist_ok=True)
+            (ws / rel).write_bytes(data)
+
+
+def make_workspace(parent: Path, name: str) -> Path:
+    subprocess.run([sys.executable, "-m", "tddkit", "init", name], cwd=parent, check=True, capture_output=True)
+    return parent / name
+
+
+# -- the tools ------------------------------------------------------------------------------
+
+class WatchProcess:
+    """A watch mode in a process (and session) of its own that prints each verdict on stdout."""
+    name = ""
+
+    def __init__(self, ws: Path, command: list, env: dict, stderr=subprocess.STDOUT):
         self.ws = ws
-        self.proc = subprocess.Popen([sys.executable, "-m", "tddkit", "watch", "sincostan", "--jsonl", "--no-keys"],
-                                     cwd=ws, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                                     start_new_session=True, env=ENV)
+        started = time.time()
+        self.proc = subprocess.Popen(command, cwd=ws, stdout=subprocess.PIPE, stderr=stderr, text=True,
+                                     start_new_session=True, env=env)
         self.lines = lines_of(self.proc)
-        self.in_test: list[float] = []
-        self.own_clock: list[float] = []
-        self.verdict()
-        # The watcher, and its fork server, which reaps every test process (and they theirs).
-        self.tree = [self.proc.pid, *children_of(self.proc.pid)]
+        at, _, _ = self.verdict()  # its run of the files as they are when it starts
+        self.start_up = at - started
 
-    def cpu(self) -> float:
-        return sum(cpu_of(pid) for pid in self.tree)
+    def parse(self, line: str) -> tuple[str, dict] | None:
+        """The light a line of output gives, with any details; None if it gives none."""
+        raise NotImplementedError
 
     def verdict(self) -> tuple[float, str, dict]:
-        at, line = self.lines.get(timeout=WAIT)
-        if line is None:
-            raise SystemExit("tddkit watch ended early")
-        got = json.loads(line)
-        return at, got["light"], got
+        while True:
+            at, line = self.lines.get(timeout=WAIT)
+            if line is None:
+                raise SystemExit(f"{self.name} ended early")
+            got = self.parse(line)
+            if got:
+                return at, *got
 
-    def save(self, text: str, started: float) -> tuple[float, str]:
-        at, light, got = self.verdict()
-        self.in_test.append(sum(t["duration"] for t in got["tests"]))
-        self.own_clock.append(got["verdict_at"] - started)
-        return at, light
+    def unasked(self) -> int:
+        """How many verdicts came since the last one waited for: runs that no save asked for."""
+        count = 0
+        while True:
+            try:
+                at, line = self.lines.get_nowait()
+            except queue.Empty:
+                return count
+            if line is None:
+                self.lines.put((at, None))  # for verdict() to say so
+                return count
+            count += self.parse(line) is not None
 
-    def close(self):
-        self.proc.send_signal(signal.SIGTERM)
-        self.proc.wait(timeout=30)
-
-
-class Ptw:
-    name = "ptw"
-
-    def __init__(self, ws: Path):
-        self.ws = ws
-        self.proc = subprocess.Popen(["ptw", "--", "-q", "-p", "no:cacheprovider", TESTS], cwd=ws,
-                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                     start_new_session=True, env={**ENV, "PYTHONUNBUFFERED": "1"})
-        self.lines = lines_of(self.proc)
-        self.verdict()
+    def save(self, started: float) -> tuple[float, str, dict]:
+        return self.verdict()
 
     def cpu(self) -> float:
         return cpu_of(self.proc.pid)
 
-    def verdict(self) -> tuple[float, str]:
-        while True:
-            at, line = self.lines.get(timeout=WAIT)
-            if line is None:
-                raise SystemExit("ptw ended early")
-            if SUMMARY.match(line.strip()) and not line.startswith("FAILED"):
-                return at, "red" if ("failed" in line or "error" in line) else "green"
-
-    def save(self, text: str, started: float) -> tuple[float, str]:
-        return self.verdict()
-
-    def close(self):
+    def close(self) -> None:
         os.killpg(self.proc.pid, signal.SIGKILL)
         self.proc.wait()
 
 
-class ColdPytest:
-    name = "cold python -m pytest"
+class TddkitWatch(WatchProcess):
+    name = "tddkit watch"
 
-    def __init__(self, ws: Path):
-        self.ws = ws
-        self.in_test: list[float] = []  # from pytest's own durations: one process, no split
+    def __init__(self, ws: Path, kata):
+        super().__init__(ws, [sys.executable, "-m", "tddkit", "watch", kata.id, "--jsonl", "--no-keys"], ENV,
+                         stderr=subprocess.DEVNULL)
+        # The watcher, and its fork server, which reaps every test process (and they theirs).
+        self.tree = [self.proc.pid, *children_of(self.proc.pid)]
+
+    def parse(self, line: str) -> tuple[str, dict]:
+        got = json.loads(line)
+        return got["light"], got
+
+    def save(self, started: float) -> tuple[float, str, dict]:
+        at, light, got = self.verdict()
+        return at, light, {"in_test": sum(t["duration"] for t in got["tests"]),
+                           "own_clock": got["verdict_at"] - started}
+
+    def cpu(self) -> float:
+        return sum(cpu_of(pid) for pid in self.tree)
+
+    def close(self) -> None:
+        self.proc.send_signal(signal.SIGTERM)  # it stops its fork server and test processes itself
+        self.proc.wait(timeout=30)
+
+
+class PytestWatchMode(WatchProcess):
+    """A watcher that re-runs plain pytest: the verdict is pytest's summary line."""
+
+    def __init__(self, ws: Path, command: list):
+        super().__init__(ws, command, {**ENV, "PYTHONUNBUFFERED": "1"})
+
+    def parse(self, line: str) -> tuple[str, dict] | None:
+        if not SUMMARY.match(line.strip()):
+            return None
+        return (RED if re.search(r"\d+ (failed|errors?)\b", line) else GREEN if "passed" in line else line.strip()), {}
+
+
+class PytestWatcher(PytestWatchMode):
+    def __init__(self, ws: Path, kata, exe: Path, version: str):
+        self.name = f"pytest-watcher {version}"
+        super().__init__(ws, [exe, "--now", "--delay", "0", "--patterns", "**/*.py", "--runner", BIN / "pytest", ".",
+                              "--", *PYTEST_ARGS, *kata.tests])
+
+
+class PytestWatch(PytestWatchMode):
+    name = "pytest-watch"
+
+    def __init__(self, ws: Path, kata):
+        super().__init__(ws, [BIN / "ptw", "--", *PYTEST_ARGS, *kata.tests])
+
+
+class ColdPytest:
+    name = "cold pytest"
+
+    def __init__(self, ws: Path, kata):
+        self.ws, self.kata = ws, kata
+
+    def run(self) -> tuple[float, str, dict]:
+        done = subprocess.run([sys.executable, "-m", "pytest", *PYTEST_ARGS, "--durations=0", "--durations-min=0",
+                               *self.kata.tests], cwd=self.ws,
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=ENV)
+        at = time.time()
+        light = {0: GREEN, 1: RED}.get(done.returncode, f"exit {done.returncode}")
+        return at, light, {"in_test": sum(float(m.group(1)) for m in DURATION.finditer(done.stdout))}
+
+    def save(self, started: float) -> tuple[float, str, dict]:
+        return self.run()
+
+    def unasked(self) -> int:
+        return 0
 
     def cpu(self) -> float:
         done = resource.getrusage(resource.RUSAGE_CHILDREN)  # the cold runs, which this script reaps
         return done.ru_utime + done.ru_stime
 
-    def save(self, text: str, started: float) -> tuple[float, str]:
-        done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--durations=0",
-                               "--durations-min=0", TESTS], cwd=self.ws,
-                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=ENV)
-        at = time.time()
-        self.in_test.append(sum(float(m.group(1)) for m in DURATION.finditer(done.stdout)))
-        return at, {0: "green", 1: "red"}.get(done.returncode, f"exit {done.returncode}")
-
-    def close(self):
+    def close(self) -> None:
         pass
 
 
-def stats(values: list[float]) -> tuple[float, float, float]:
-    return statistics.median(values), min(values), max(values)
+def pytest_watch_exe() -> None:
+    said = subprocess.run([BIN / "ptw", "--version"], capture_output=True, text=True).stdout if (BIN / "ptw").exists() else ""
+    if not said.startswith("pytest-watch "):
+        raise SystemExit(f"pytest-watch's ptw is not in {BIN}: run this script with the Python of the venv the kit "
+                         "is installed in")
+
+
+def pytest_watcher_exe(exe: Path) -> tuple[Path, str]:
+    """pytest-watcher's ptw and its version, or exit saying how to get it."""
+    how = "python3 -m venv /work/ptwr-venv && /work/ptwr-venv/bin/pip install pytest-watcher"
+    if not os.access(exe, os.X_OK):
+        raise SystemExit(f"pytest-watcher not found at {exe}: install it in a venv of its own ({how}) "
+                         "and give its ptw with --pytest-watcher")
+    said = subprocess.run([exe, "--version"], capture_output=True, text=True).stdout.strip()
+    if not re.fullmatch(r"\d+(\.\d+)+", said):  # pytest-watch says "pytest-watch 4.2.0"
+        raise SystemExit(f"{exe} is not pytest-watcher's ptw (its --version says {said!r}): {how}")
+    return exe, said
+
+
+# -- measuring ------------------------------------------------------------------------------
+
+@dataclass
+class Save:
+    tool: str
+    expected: str
+    seconds: float
+    light: str
+    cpu: float  # the tool's CPU clock just before the save; made the CPU of this save afterwards
+    in_test: float | None = None
+    own_clock: float | None = None
+
+
+@dataclass
+class KataRun:
+    kata: str
+    mutant: str
+    tools: list[str]
+    saves: list[Save]
+    start_ups: list[float]
+    unasked: dict[str, int]
+
+    def of(self, tool: str, light: str, field: str = "seconds") -> list[float]:
+        return [getattr(s, field) for s in self.saves if s.tool == tool and s.expected == light]
+
+    def median(self, tool: str, light: str, field: str = "seconds") -> float:
+        return statistics.median(self.of(tool, light, field))
+
+    def wrong(self, tool: str, light: str | None = None) -> int:
+        return sum(s.light != s.expected for s in self.saves if s.tool == tool and light in (None, s.expected))
+
+
+def red_mutant(kata, cold: ColdPytest) -> str:
+    """The mutant naming the most tests in its caught_by that one cold run finds RED (left installed)."""
+    for mutant in sorted(kata.mutants, key=lambda m: -len(m.caught_by)):
+        content.install(kata, mutant.name, cold.ws)
+        if cold.run()[1] == RED:
+            return mutant.name
+    raise SystemExit(f"{kata.id}: no mutant gives a RED cold run")
+
+
+def measure(kata, args, folder: Path) -> KataRun:
+    cold = ColdPytest(make_workspace(folder, "cold"), kata)
+    mutant = red_mutant(kata, cold)
+    versions = {GREEN: version_of(kata, content.REFERENCE, folder / "green"), RED: version_of(kata, mutant, folder / "red")}
+    assert versions[GREEN] != versions[RED]
+
+    def workspace(name: str) -> Path:  # a fresh one, RED as the first save is GREEN
+        ws = make_workspace(folder, name)
+        content.install(kata, mutant, ws)
+        return ws
+
+    with ExitStack() as running:
+        def started(tool):
+            running.callback(tool.close)
+            return tool
+
+        start_ups = []
+        for n in range(args.start_ups):  # the last one started is the one measured on saves
+            watch = started(TddkitWatch(workspace(f"watch-{n}"), kata))
+            start_ups.append(watch.start_up)
+        tools = [watch, started(PytestWatcher(workspace("pytest-watcher"), kata, *args.pytest_watcher)),
+                 started(PytestWatch(workspace("pytest-watch"), kata)), cold]
+        saves, unasked = [], {t.name: 0 for t in tools}
+        for i in range(args.saves):
+            expected = GREEN if i % 2 == 0 else RED
+            before, after = versions[RED if expected == GREEN else GREEN], versions[expected]
+            for tool in tools[i % len(tools):] + tools[:i % len(tools)]:
+                time.sleep(QUIET)
+                unasked[tool.name] += tool.unasked()
+                cpu = tool.cpu()
+                started = time.time()
+                save(tool.ws, before, after)
+                at, light, details = tool.save(started)
+                saves.append(Save(tool.name, expected, at - started, light, cpu, details.get("in_test"),
+                                  details.get("own_clock")))
+            print(f"{kata.id} save {i + 1}/{args.saves} ({expected}): "
+                  + ", ".join(f"{s.tool} {s.seconds:.2f} s{'' if s.light == expected else ' ' + s.light.upper() + '!'}"
+                              for s in saves[-len(tools):]), file=sys.stderr)
+        time.sleep(QUIET)
+        for tool in tools:
+            unasked[tool.name] += tool.unasked()
+            mine = [s for s in saves if s.tool == tool.name]
+            for s, after in zip(mine, [*(s.cpu for s in mine[1:]), tool.cpu()]):
+                s.cpu = after - s.cpu
+    return KataRun(kata.id, mutant, [t.name for t in tools], saves, start_ups, unasked)
+
+
+# -- reporting ------------------------------------------------------------------------------
+
+def spread(values: list[float]) -> str:
+    return f"{statistics.median(values):>8.3f}{min(values):>8.3f}{max(values):>8.3f}"
+
+
+def verdict(ratio: float, target: float) -> str:
+    return f"{ratio:.2f}" + ("" if ratio <= target else " (NOT met)")
+
+
+def report(run: KataRun, saves: int) -> None:
+    watch, peer = run.tools[0], run.tools[1]
+    print(f"\n{run.kata}: {saves} saves per tool, GREEN (the reference) and RED (mutant {run.mutant}) in turn; "
+          "seconds from write to verdict\n")
+    print(f"{'':<28}{'RED median':>10}{'min':>8}{'max':>8}  {'GREEN med':>9}{'min':>8}{'max':>8}"
+          f"  {'CPU/save RED':>12}{'GREEN':>7}{'cores':>6}{'wrong':>6}{'unasked':>8}")
+    for tool in run.tools:
+        seconds = [s.seconds for s in run.saves if s.tool == tool]
+        cpu = [s.cpu for s in run.saves if s.tool == tool]
+        print(f"{tool:<28}{spread(run.of(tool, RED))}  {spread(run.of(tool, GREEN))}"
+              f"  {run.median(tool, RED, 'cpu'):>12.3f}{run.median(tool, GREEN, 'cpu'):>7.3f}"
+              f"{statistics.median(cpu) / statistics.median(seconds):>6.1f}{run.wrong(tool):>6}{run.unasked[tool]:>8}")
+    for label, tool, field in [("in-test, one cold process", run.tools[3], "in_test"),
+                               ("in-test, tddkit (summed)", watch, "in_test"),
+                               ("tddkit's own clock", watch, "own_clock")]:
+        print(f"{label:<28}{spread(run.of(tool, RED, field))}  {spread(run.of(tool, GREEN, field))}")
+    print(f"\nstart-up of tddkit watch, fresh workspace to first verdict ({len(run.start_ups)}):"
+          f"{spread(run.start_ups)} s (median min max)")
+    for light in LIGHTS:
+        vs_peer = run.median(watch, light) / run.median(peer, light)
+        vs_test = run.median(watch, light) / run.median(run.tools[3], light, "in_test")
+        print(f"{light.upper():<6}tddkit watch / {peer}: {verdict(vs_peer, TARGET_PEER)} (target <= {TARGET_PEER})"
+              f"   tddkit watch / in-test of one cold process: {verdict(vs_test, TARGET_IN_TEST)}"
+              f" (target <= {TARGET_IN_TEST})")
+    sys.stdout.flush()
+
+
+def summary(runs: list[KataRun]) -> None:
+    """One table for all katas, in milliseconds: the medians and ratios the targets are about."""
+    tools = runs[0].tools
+    print(f"\nMedians in ms ({os.cpu_count()} cores here); in-test is one cold process's; wrong verdicts of all tools\n")
+    print("| kata | save | " + " | ".join(tools) + " | in-test | tddkit ÷ pytest-watcher | tddkit ÷ in-test | wrong |")
+    print("| --- " * (len(tools) + 6) + "|")
+    for run in runs:
+        for light in LIGHTS:
+            ms = [run.median(t, light) * 1000 for t in tools]
+            in_test = run.median(tools[3], light, "in_test") * 1000
+            print(f"| {run.kata} | {light.upper()} | " + " | ".join(f"{m:.0f}" for m in ms)
+                  + f" | {in_test:.0f} | {verdict(ms[0] / ms[1], TARGET_PEER)} | {verdict(ms[0] / in_test, TARGET_IN_TEST)}"
+                  f" | {sum(run.wrong(t, light) for t in tools)} |")
+    print("\nstart-up of tddkit watch, ms (median, min-max): "
+          + "; ".join(f"{r.kata} {statistics.median(r.start_ups) * 1000:.0f} ({min(r.start_ups) * 1000:.0f}-"
+                      f"{max(r.start_ups) * 1000:.0f})" for r in runs))
+
+
+def at_least(least: int):
+    def number(text: str) -> int:
+        if int(text) < least:
+            raise argparse.ArgumentTypeError(f"must be {least} or more")
+        return int(text)
+    return number
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--saves", type=int, default=20, help="saves per tool (default 20)")
+    kata_ids = catalogue.ids()
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--kata", action="append", choices=[*kata_ids, "all"],
+                        help="a kata to measure (repeat for more; default: all)")
+    parser.add_argument("--saves", type=at_least(2), default=20, help="saves per tool and kata, GREEN and RED in turn "
+                        "(default 20)")
+    parser.add_argument("--start-ups", type=at_least(1), default=3, help="samples of tddkit watch's start-up per kata "
+                        "(default 3)")
+    parser.add_argument("--pytest-watcher", type=Path, default=PYTEST_WATCHER, metavar="PTW",
+                        help=f"pytest-watcher's ptw, in a venv of its own (default {PYTEST_WATCHER})")
     args = parser.parse_args()
+    args.pytest_watcher = pytest_watcher_exe(args.pytest_watcher)
+    pytest_watch_exe()
     warn_if_editable()
-    assert SAME_SIZE_WRONG != REFERENCE and len(SAME_SIZE_WRONG) == len(REFERENCE)
+    chosen = kata_ids if not args.kata or "all" in args.kata else list(dict.fromkeys(args.kata))
 
+    runs = []
     with tempfile.TemporaryDirectory(prefix="tddkit-watch-bench-") as tmp:
-        tmp = Path(tmp)
-        tools = [TddkitWatch(make_workspace(tmp, "watch")), Ptw(make_workspace(tmp, "ptw")),
-                 ColdPytest(make_workspace(tmp, "cold"))]
-        times = {t.name: [] for t in tools}
-        by_light = {(t.name, light): [] for t in tools for light in ("green", "red")}
-        wrong = {t.name: 0 for t in tools}
-        cpu_marks = {t.name: [] for t in tools}  # each tool's CPU clock before each of its saves, and at the end
-        try:
-            for i in range(args.saves):
-                text, expected = (REFERENCE, "green") if i % 2 == 0 else (SAME_SIZE_WRONG, "red")
-                for tool in tools[i % 3:] + tools[:i % 3]:
-                    path = tool.ws / "katas" / "sincostan.py"
-                    time.sleep(QUIET)
-                    cpu_marks[tool.name].append(tool.cpu())
-                    started = time.time()
-                    path.write_text(text)
-                    at, light = tool.save(text, started)
-                    times[tool.name].append(at - started)
-                    by_light[(tool.name, expected)].append(at - started)
-                    if light != expected:
-                        wrong[tool.name] += 1
-                print(f"save {i + 1}/{args.saves} ({expected}): "
-                      + ", ".join(f"{n} {times[n][-1]:.2f} s" for n in times), file=sys.stderr)
-            time.sleep(QUIET)
-            for tool in tools:
-                cpu_marks[tool.name].append(tool.cpu())
-        finally:
-            for tool in tools:
-                tool.close()
-
-    watch, ptw, cold = (times[t.name] for t in tools)
-    in_test = tools[0].in_test
-    print(f"\nsincostan kata, {args.saves} saves per tool, alternating GREEN and RED; seconds from write to verdict\n")
-    print(f"{'':<24}{'median':>8}{'min':>8}{'max':>8}{'green med':>11}{'red med':>9}{'x ptw':>8}{'wrong':>7}")
-    for tool in tools:
-        values = times[tool.name]
-        med, lo, hi = stats(values)
-        g, r = (statistics.median(by_light[(tool.name, light)]) for light in ("green", "red"))
-        print(f"{tool.name:<24}{med:>8.3f}{lo:>8.3f}{hi:>8.3f}{g:>11.3f}{r:>9.3f}"
-              f"{med / statistics.median(ptw):>8.2f}{wrong[tool.name]:>7}")
-    med, lo, hi = stats(in_test)
-    print(f"{'in-test (tddkit runs)':<24}{med:>8.3f}{lo:>8.3f}{hi:>8.3f}   summed over a split run's processes")
-    med, lo, hi = stats(tools[2].in_test)
-    print(f"{'in-test (cold pytest)':<24}{med:>8.3f}{lo:>8.3f}{hi:>8.3f}   one process")
-    med, lo, hi = stats(tools[0].own_clock)
-    print(f"{'tddkit verdict_at-write':<24}{med:>8.3f}{lo:>8.3f}{hi:>8.3f}")
-    ratio_ptw = statistics.median(watch) / statistics.median(ptw)
-    # The stricter of the two in-test times: a split run's sum grows with the contention it causes.
-    ratio_test = statistics.median(watch) / min(statistics.median(in_test), statistics.median(tools[2].in_test))
-    if all(cpu_marks[t.name][-1] > 0 for t in tools):
-        print()
-        for tool in tools:
-            marks = cpu_marks[tool.name]
-            per_save = statistics.median(b - a for a, b in zip(marks, marks[1:]))
-            cores = per_save / statistics.median(times[tool.name])
-            print(f"{'CPU per save, ' + tool.name:<36}{per_save:>6.3f} s, {cores:.1f} cores busy over the median wait "
-                  f"({os.cpu_count()} cores here)")
-    print(f"\ntddkit watch / ptw          {ratio_ptw:.2f}  (target <= 0.30: {'met' if ratio_ptw <= 0.30 else 'NOT met'})")
-    print(f"tddkit watch / in-test time {ratio_test:.2f}  (target <= 1.5: {'met' if ratio_test <= 1.5 else 'NOT met'})")
-    print(f"tddkit watch / cold pytest  {statistics.median(watch) / statistics.median(cold):.2f}")
-    return 1 if any(wrong.values()) else 0
+        for kata_id in chosen:
+            (Path(tmp) / kata_id).mkdir()
+            runs.append(measure(catalogue.find(kata_id), args, Path(tmp) / kata_id))
+            report(runs[-1], args.saves)
+    summary(runs)
+    return 1 if any(run.wrong(tool) for run in runs for tool in run.tools) else 0
 
 
 if __name__ == "__main__":
