@@ -62,6 +62,12 @@ def run(args: list[str], fd: int, token: str, hypothesis_mode: str = "", order: 
     the workspace: it waits until the run may go on (watch mode prepares its next test process
     that far while the learner is still typing).
     """
+    # The learner's code is imported from the workspace (`import katas.x`), which comes first on
+    # sys.path before pytest is imported, as with `python -m pytest`: a module of the workspace
+    # that shadows one pytest uses is imported as plain pytest would import it.
+    root = os.getcwd()
+    if root not in sys.path:
+        sys.path.insert(0, root)
     import pytest
 
     from tddkit import confine
@@ -69,9 +75,6 @@ def run(args: list[str], fd: int, token: str, hypothesis_mode: str = "", order: 
     from tddkit.plugin import ReportPlugin
 
     confine.limit_memory()
-    root = os.getcwd()
-    if root not in sys.path:  # the learner's code is imported from the workspace (`import katas.x`)
-        sys.path.insert(0, root)
     use_hypothesis_profile(hypothesis_mode)
     report = ReportPlugin(fd, token)
     extra_args, in_order = arrange(order, report)
@@ -87,6 +90,25 @@ def run(args: list[str], fd: int, token: str, hypothesis_mode: str = "", order: 
             forget_stale_bytecode(Path(root))
 
     return int(pytest.main([*args, *extra_args], plugins=[report, SessionStart(), *in_order]))
+
+
+def exec_cold(args: list[str], fd: int, token: str, hypothesis_mode: str = "") -> None:
+    """Become a cold test process, `python -P -m tddkit.child args`, reporting on fd: for a run
+    that a process with modules imported beforehand cannot judge as plain pytest would."""
+    token_read = token_pipe(token)
+    os.set_inheritable(fd, True)
+    os.set_inheritable(token_read, True)
+    env = {**os.environ, REPORT_FD: str(fd), TOKEN_FD: str(token_read), HYPOTHESIS_MODE: hypothesis_mode}
+    os.execve(sys.executable, [sys.executable, "-P", "-m", "tddkit.child", *args], env)
+
+
+def token_pipe(token: str) -> int:
+    """A pipe holding the token, for the test process to read once: the token is not in its
+    environment, where /proc/<pid>/environ would show it to the learner's code."""
+    read_fd, write_fd = os.pipe()
+    os.write(write_fd, token.encode())
+    os.close(write_fd)
+    return read_fd
 
 
 def read_token(fd: int) -> str:

@@ -28,8 +28,15 @@ KIT_INI = Path(__file__).with_name("kit_pytest.ini")
 PYTEST_ARGS = ["-q", "-p", "no:cacheprovider", "--no-header", "--tb=native", "-o", "console_output_style=classic",
                # the kit's configuration, not the workspace's: no ini addopts, no conftest.py
                "-c", str(KIT_INI), "--rootdir", ".", "--noconftest"]
-# Variables of the learner's shell that would change which tests run or how they report.
-UNWANTED_ENV = ("PYTEST_ADDOPTS", "PYTEST_PLUGINS")
+# Variables of the learner's shell that would change which tests run or how they report, or
+# (PYTHONPYCACHEPREFIX) keep bytecode where child.forget_stale_bytecode cannot see it, so that
+# an edit of the same size within one second would run the old code.
+UNWANTED_ENV = ("PYTEST_ADDOPTS", "PYTEST_PLUGINS", "PYTHONPYCACHEPREFIX")
+
+
+def test_process_env(environ) -> dict:
+    """The learner's environment, less what must not reach a test process (nor the fork server)."""
+    return {k: v for k, v in environ.items() if k not in UNWANTED_ENV and not k.startswith("TDDKIT_")}
 
 
 @dataclass
@@ -87,13 +94,12 @@ def run_tests(
     marker = confine.new_marker()
     confine.sweep_orphans()
     with report_file() as (report, report_fd), tempfile.TemporaryFile() as output:
-        token_fd = token_pipe(token)
-        env = {k: v for k, v in os.environ.items() if k not in UNWANTED_ENV}
+        token_fd = child.token_pipe(token)
+        env = test_process_env(os.environ)
         env[child.REPORT_FD] = str(report_fd)
         env[child.TOKEN_FD] = str(token_fd)
         env[confine.MARKER] = marker
         env[confine.PARENT] = str(os.getpid())
-        env.pop(child.HYPOTHESIS_MODE, None)
         if derandomize:
             env[child.HYPOTHESIS_MODE] = "derandomize"
         env[child.ORDER] = order
@@ -140,15 +146,6 @@ def report_file():
         os.unlink(path)
     with os.fdopen(fd, "w+b") as report:
         yield report, write_fd
-
-
-def token_pipe(token: str) -> int:
-    """A pipe holding the token, for the test process to read once: the token is not in its
-    environment, where /proc/<pid>/environ would show it to the learner's code."""
-    read_fd, write_fd = os.pipe()
-    os.write(write_fd, token.encode())
-    os.close(write_fd)
-    return read_fd
 
 
 def read_results(raw: RawRun, report, output, token: str) -> RawRun:

@@ -9,6 +9,9 @@ kill rules as `runner.run_tests`, and runs `tddkit.child.run`, as `tddkit run` d
 
 The next run's test process is forked ahead of time, and gets as far as a configured pytest
 (`child.run`'s hold) before it waits: none of the workspace's files are read before "go".
+After "go", if a file of the workspace would be imported in place of a module the server had
+imported (a learner's `random.py`), the process makes itself a cold test process instead
+(`child.exec_cold`), so that watch gives the light `tddkit run` and plain pytest give.
 
 Protocol, one JSON object a line. The watcher writes on the server's stdin:
     {"prepare": {"args": [...], "report": path, "output": path, "token": str, "mode": str,
@@ -32,6 +35,7 @@ import json
 import os
 import select
 import signal
+import sys
 import time
 
 from tddkit import child, forking
@@ -144,6 +148,9 @@ def test_process(request: dict, go: int) -> None:
                     os._exit(0)
                 line += chunk
             os.close(go)
+            if shadows_a_preloaded_module(folders_of(request["args"])):
+                forking.flush_output()
+                child.exec_cold(request["args"], report, request["token"], request.get("mode", ""))
 
         code = child.run(request["args"], report, request["token"], request.get("mode", ""), hold=hold)
     except SystemExit as stop:
@@ -155,6 +162,28 @@ def test_process(request: dict, go: int) -> None:
     finally:
         forking.flush_output()
         os._exit(code)
+
+
+def folders_of(args: list[str]) -> list[str]:
+    """The workspace, and the folders of the test files: where a run imports modules from."""
+    return [os.getcwd(), *{os.path.dirname(os.path.abspath(a)) for a in args if a.endswith(".py")}]
+
+
+def shadows_a_preloaded_module(folders: list[str]) -> bool:
+    """Whether a file in one of the folders would be imported in place of a module this process
+    has imported already: a cold test process, as plain pytest, would import the learner's file."""
+    preloaded = {name.partition(".")[0] for name in sys.modules} - {"__main__", "tddkit"}
+    for folder in folders:
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            name, _, kind = entry.name.partition(".")
+            if name in preloaded and (kind.rpartition(".")[2] in ("py", "pyc", "so", "pyd")
+                                      or (not kind and os.path.isfile(os.path.join(entry.path, "__init__.py")))):
+                return True
+    return False
 
 
 def wait_for(pid: int, timeout: float, lines: Lines) -> dict:
@@ -251,7 +280,6 @@ def serve() -> None:
 
 
 def main() -> int:
-    os.environ.pop("PYTEST_ADDOPTS", None)  # the learner's shell must not change what counts
     # gc.freeze: the collector of each test process never walks the preloaded modules' objects
     # (pytest's end-of-run gc.collect() calls then cost next to nothing). Frozen with the
     # collector off, as the gc docs advise for a process that forks without exec.

@@ -45,7 +45,7 @@ def make_runner(root: Path):
 class ForkRunner:
     def __init__(self, root: Path):
         self.root = root
-        env = {k: v for k, v in os.environ.items() if not k.startswith("TDDKIT_") and k != "PYTEST_ADDOPTS"}
+        env = runner.test_process_env(os.environ)
         self.folder = Path(tempfile.mkdtemp(prefix="tddkit-watch-"))
         self.server = subprocess.Popen(
             [sys.executable, "-P", "-m", "tddkit.watch.forkserver"],  # -P: a tddkit/ folder in the workspace is not the kit
