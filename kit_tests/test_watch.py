@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 from conftest import SOLUTIONS, tddkit
+from robust_support import alive
 
 from tddkit.light import Verdict
 
@@ -216,6 +217,25 @@ def test_killing_the_watcher_between_runs_leaves_no_process_behind(workspace, ka
     watch.proc.send_signal(signal.SIGKILL)
     watch.proc.wait(timeout=WAIT)
     assert wait_until_gone(workspace) == []
+
+
+def test_a_daemon_that_left_the_process_group_and_ignores_sigterm_does_not_outlive_the_watch(workspace, kata):
+    pidfile = workspace.parent / "daemon.pid"
+    kata.write_text(REFERENCE + f"""
+import subprocess as _sp, sys as _sys
+_kid = _sp.Popen([_sys.executable, "-c", "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); "
+                  "time.sleep(10**6)"], start_new_session=True, cwd="/", stdin=_sp.DEVNULL, stdout=_sp.DEVNULL,
+                 stderr=_sp.DEVNULL)
+print(_kid.pid, file=open({str(pidfile)!r}, "a"))
+""")
+    watch = Watch(workspace)
+    assert watch.verdict()["light"] == "green"
+    assert watch.stop() == 0
+    daemons = [int(p) for p in pidfile.read_text().split()]
+    deadline = time.monotonic() + WAIT
+    while any(alive(pid) for pid in daemons) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert daemons and not any(alive(pid) for pid in daemons), "a daemon outlived the watch"
 
 
 def test_watch_outside_a_workspace_is_a_one_line_error(tmp_path):

@@ -18,7 +18,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-from tddkit import runner
+from tddkit import confine, runner
 from tddkit.runner import RawRun
 
 START_TIMEOUT = 60.0  # seconds to wait for the fork server's imports
@@ -46,6 +46,9 @@ class ForkRunner:
     def __init__(self, root: Path):
         self.root = root
         env = runner.test_process_env(os.environ)
+        # Every test process is forked from the server and so carries its marker: what they start,
+        # even in a session of its own, is found by it and killed when the watch ends.
+        self.marker = env[confine.MARKER] = confine.new_marker()
         self.folder = Path(tempfile.mkdtemp(prefix="tddkit-watch-"))
         self.server = subprocess.Popen(
             [sys.executable, "-P", "-m", "tddkit.watch.forkserver"],  # -P: a tddkit/ folder in the workspace is not the kit
@@ -159,6 +162,7 @@ class ForkRunner:
             if self.pid is not None:  # the server could not kill it
                 runner.kill_group(self.pid)
         self.server.stdout.close()
+        confine.kill_marked(self.marker)
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
