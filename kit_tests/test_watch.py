@@ -238,6 +238,23 @@ print(_kid.pid, file=open({str(pidfile)!r}, "a"))
     assert daemons and not any(alive(pid) for pid in daemons), "a daemon outlived the watch"
 
 
+def test_a_kata_file_linked_to_a_file_outside_the_workspace_is_watched_through(workspace, kata, tmp_path):
+    target = tmp_path / "elsewhere" / "sincostan.py"
+    target.parent.mkdir()
+    target.write_text(REFERENCE)
+    kata.unlink()
+    kata.symlink_to(target)
+    watch = Watch(workspace)
+    try:
+        assert watch.verdict()["light"] == "green"
+        write_atomically(target, SAME_SIZE_WRONG)  # the learner edits the file the link points to
+        assert watch.verdict()["light"] == "red"
+        target.write_text(REFERENCE)  # in place, too
+        assert watch.verdict()["light"] == "green"
+    finally:
+        assert watch.stop() == 0
+
+
 def test_watch_outside_a_workspace_is_a_one_line_error(tmp_path):
     done = tddkit("watch", "--jsonl", "--no-keys", cwd=tmp_path)
     assert done.returncode == 2 and done.stdout == ""

@@ -8,6 +8,9 @@ The watcher thread only notes the time of the first event of a burst, and whethe
 event completed a save (a file written and closed, or renamed into place: an editor's save
 usually ends so), and writes a byte to a pipe; all decisions are made by the loop, in the
 main thread.
+
+A file or folder of the kata that is a symbolic link to a place outside the workspace is watched
+through: its target is watched too (inotify sees no change to a link when its target changes).
 """
 
 from __future__ import annotations
@@ -62,6 +65,23 @@ def snapshot(root: Path) -> dict[str, tuple[int, int, int]]:
     return found
 
 
+def linked_targets(root: Path) -> set[str]:
+    """Where the links among the files and folders that matter point, outside the workspace."""
+    found = set()
+    for top in [root / f for f in WATCHED_FOLDERS] + [root]:
+        for folder, dirs, files in os.walk(top):
+            if Path(folder) == root:
+                dirs.clear()
+            dirs[:] = [d for d in dirs if d not in IGNORED_FOLDERS]
+            for name in dirs + files:
+                path = os.path.join(folder, name)
+                if os.path.islink(path) and (name in dirs or matters(root, path)):
+                    target = os.path.realpath(path)
+                    if not Path(target).is_relative_to(root.resolve()) and os.path.exists(target):
+                        found.add(target)
+    return found
+
+
 class News(NamedTuple):
     first: float  # when the first change since the last take was seen (time.time())
     saved: bool  # whether the latest change completed a save
@@ -94,16 +114,29 @@ class Changes:
         touched = getattr(events, "FileAttribEvent", events.FileModifiedEvent)
         kinds = [events.FileCreatedEvent, events.FileModifiedEvent, events.FileDeletedEvent, events.FileMovedEvent,
                  events.FileClosedEvent, touched, events.DirCreatedEvent, events.DirDeletedEvent, events.DirMovedEvent]
-        self._observer.schedule(Handler(), str(root), recursive=True, event_filter=kinds)
+        handler = Handler()
+        self._observer.schedule(handler, str(root), recursive=True, event_filter=kinds)
+        self._targets = linked_targets(root)
+        for target in self._targets:  # a file's folder (an editor's save replaces the file itself)
+            folder = target if os.path.isdir(target) else os.path.dirname(target)
+            self._observer.schedule(handler, folder, recursive=os.path.isdir(target), event_filter=kinds)
         self._observer.start()
+
+    def _matters(self, path: str) -> bool:
+        if matters(self.root, path):
+            return True
+        name = os.path.basename(path)
+        if not path or name.startswith(IGNORED_PREFIXES) or name.endswith(IGNORED_SUFFIXES):
+            return False
+        return any(path == t or path.startswith(t + os.sep) for t in self._targets)
 
     def _event(self, event) -> None:
         kinds = FOLDER_EVENTS if event.is_directory else FILE_EVENTS
         if event.event_type not in kinds:
             return
         source, dest = (os.fsdecode(p) if p else "" for p in (event.src_path, getattr(event, "dest_path", "")))
-        into_place = bool(dest) and matters(self.root, dest)
-        if not (into_place or matters(self.root, source)):
+        into_place = bool(dest) and self._matters(dest)
+        if not (into_place or self._matters(source)):
             return
         with self._lock:
             if self._first is None:
