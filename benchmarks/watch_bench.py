@@ -53,11 +53,12 @@ import sys
 import tempfile
 import threading
 import time
-from contextlib import ExitStack
+from contextlib import ExitStack, closing
 from dataclasses import dataclass
 from pathlib import Path
 
 from learner_env import ENV, warn_if_editable
+import tddkit
 from tddkit import catalogue, content
 
 BIN = Path(sys.executable).parent  # the kit's venv: its pytest and pytest-watch
@@ -342,9 +343,11 @@ def measure(kata, args, folder: Path) -> KataRun:
             return tool
 
         start_ups = []
-        for n in range(args.start_ups):  # the last one started is the one measured on saves
-            watch = started(TddkitWatch(workspace(f"watch-{n}"), kata))
-            start_ups.append(watch.start_up)
+        for n in range(args.start_ups - 1):
+            with closing(TddkitWatch(workspace(f"watch-{n}"), kata)) as sample:
+                start_ups.append(sample.start_up)
+        watch = started(TddkitWatch(workspace("watch"), kata))  # the last start-up, and the one measured on saves
+        start_ups.append(watch.start_up)
         tools = [watch, started(PytestWatcher(workspace("pytest-watcher"), kata, *args.pytest_watcher)),
                  started(PytestWatch(workspace("pytest-watch"), kata)), cold]
         saves, unasked = [], {t.name: 0 for t in tools}
@@ -451,6 +454,8 @@ def main() -> int:
     pytest_watch_exe()
     warn_if_editable()
     chosen = kata_ids if not args.kata or "all" in args.kata else list(dict.fromkeys(args.kata))
+    print(f"tddkit {tddkit.__version__} ({Path(tddkit.__file__).parent}), pytest-watcher {args.pytest_watcher[1]}, "
+          f"Python {sys.version.split()[0]}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start")
 
     runs = []
     with tempfile.TemporaryDirectory(prefix="tddkit-watch-bench-") as tmp:
