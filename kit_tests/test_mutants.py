@@ -59,3 +59,12 @@ def test_a_mutant_may_delete_a_reference_file(tmp_path):
     assert not (tmp_path / "katas" / "greetings" / "__main__.py").exists()
     assert "def _main" in (tmp_path / "katas" / "greetings" / "__init__.py").read_text()
     assert (tmp_path / "katas" / "greetings" / "loader.py").exists()
+
+
+def test_a_change_to_a_file_that_is_not_the_references_is_refused(tmp_path):
+    kata = kata_with_reference(tmp_path, "x = 1\n")
+    (tmp_path / "katas").mkdir()
+    (tmp_path / "katas" / "sincostan.py").write_text("x = 1\n")
+    elsewhere = dataclasses.replace(kata.mutants[0], changes=(Change("katas/sincostan.py", "x = 1\n", "x = 2\n"),))
+    with pytest.raises(mutants.StaleMutant, match="katas/sincostan.py is not a file of the reference"):
+        mutants.files(kata, elsewhere)

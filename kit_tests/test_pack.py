@@ -63,7 +63,7 @@ def test_a_broken_pack_gets_one_line_per_problem_and_nothing_is_made(tmp_path):
     pack = shutil.copytree(PACK, tmp_path / "pack")
     (pack / "tests" / "test_shout.py").unlink()
     meta = pack / "lessons" / "shout.toml"
-    meta.write_text(meta.read_text().replace("timeout = 10", "timout = 10"))
+    meta.write_text(meta.read_text().replace("timeout = 10", "timout = 10").replace("given = []", 'given = ["../x.py"]'))
     lesson = pack / "lessons" / "shout.md"
     lesson.write_text(lesson.read_text().replace("## Step 2:", "## Step 3:"))
     (pack / "lessons" / "forgotten.toml").write_text("files = []\n")
@@ -76,7 +76,8 @@ def test_a_broken_pack_gets_one_line_per_problem_and_nothing_is_made(tmp_path):
         assert [line for line in lines if "unknown key 'timout'" in line]
         assert [line for line in lines if "expected '## Step 2: ...', found step 3" in line]
         assert [line for line in lines if "forgotten.toml is not a kata of this folder" in line]
-        assert len(lines) == 4, lines
+        assert [line for line in lines if "../x.py must stay inside the folder" in line]
+        assert len(lines) == 6, lines  # and ../x.py is not in the folder either
     assert not (tmp_path / "ws").exists()
 
 

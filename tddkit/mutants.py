@@ -7,7 +7,7 @@ and is refused by name, never put in place as some other file.
 
 from __future__ import annotations
 
-from tddkit import messages
+from tddkit import content, messages
 from tddkit.catalogue import Kata, Mutant
 from tddkit.errors import TddkitError
 
@@ -24,6 +24,8 @@ def files(kata: Kata, mutant: Mutant) -> dict[str, str | None]:
     texts: dict[str, str | None] = {}
 
     def reference(path: str) -> str:
+        if not any(path == ref or path.startswith(ref + "/") for ref in map(content.reference_path, kata.files)):
+            raise StaleMutant(messages.MUTANT_NO_FILE.format(mutant.name, path))
         try:
             return (kata.root / path).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):

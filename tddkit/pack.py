@@ -114,6 +114,9 @@ def _kata(folder: Path, kata_id: str) -> tuple[Kata, list[str]]:
     for rel in kata.shipped:
         if not (folder / rel).is_file():
             problems.append(messages.PACK_SHIPPED_MISSING.format(meta_path, rel))
+    for rel in (*kata.files, *kata.shipped):
+        if Path(rel).is_absolute() or ".." in Path(rel).parts:
+            problems.append(messages.PACK_PATH_OUTSIDE.format(meta_path, rel))
     for rel in kata.files:
         if not rel.startswith("katas/"):
             problems.append(messages.PACK_NOT_UNDER_KATAS.format(meta_path, rel))
