@@ -18,8 +18,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from robust_support import (KATA, REFERENCE, STATE, STUB, as_unprivileged, assert_intact, needs_read_only,  # noqa: F401
-                            robust_template, run_json, state_rows, tddkit, write_learner, ws)
+from robust_support import (KATA, REFERENCE, STATE, STUB, as_unprivileged, assert_intact, checked_json,  # noqa: F401
+                            needs_read_only, robust_template, run_json, state_rows, tddkit, write_learner, ws)
 
 # Learner code whose run ends at once (AMBER): many runs cost little.
 QUICK_AMBER = REFERENCE + "\nraise SystemExit('stop')\n"
@@ -246,3 +246,17 @@ def test_a_kit_upgrade_that_renamed_a_kata_says_so_in_status(ws):
     assert "tddkit log" in note, "and says where its runs are"
     log = tddkit("log", cwd=ws)
     assert b"sin_cos_tan" in log.stdout
+
+
+def test_a_run_the_state_cannot_take_says_so_on_stderr_and_in_its_json(ws):
+    with sqlite3.connect(ws / STATE, isolation_level=None) as holder:
+        holder.execute("BEGIN EXCLUSIVE")  # another process holds the state for longer than the kit waits
+        try:
+            done = tddkit("run", KATA, "--json", cwd=ws, timeout=120)
+        finally:
+            holder.execute("ROLLBACK")
+    result = checked_json(done)
+    assert result["light"] == "red" and result["not_recorded"], result
+    assert "could not be recorded" in done.stderr.decode() and len(done.stderr.decode().strip().splitlines()) == 1
+    fine = run_json(ws)
+    assert fine["light"] == "red" and fine["not_recorded"] is None

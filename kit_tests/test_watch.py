@@ -23,10 +23,11 @@ import pytest
 from conftest import SOLUTIONS, tddkit
 from robust_support import alive
 
+from tddkit.judge import Outcome
 from tddkit.light import Verdict
 
 WAIT = 60.0  # seconds: a bound on waiting for one verdict, never an expectation of speed
-RUN_FIELDS = set(Verdict("k", "green", 0, 0, None).as_json(unlocked=False))
+RUN_FIELDS = set(Outcome(Verdict("k", "green", 0, 0, None), unlocked=False).as_json())
 REFERENCE = (SOLUTIONS / "sincostan.py").read_text()
 # The same number of bytes as the reference, and wrong: sin and cos swapped in radians mode.
 RIGHT = "return SinCosTan(math.sin(angle), math.cos(angle), math.tan(angle))"

@@ -86,7 +86,8 @@ def cmd_run(args) -> int:
         kata = chosen_kata(args.kata, state)
         outcome = judge.judge(ws, kata, state)
     if args.json:
-        print(json.dumps(outcome.verdict.as_json(outcome.unlocked)))
+        print(json.dumps(outcome.as_json()))
+        say_if_not_recorded(outcome)
     else:
         show_outcome(ws, kata, outcome)
     return EXIT_FOR_LIGHT[outcome.verdict.light]
@@ -226,6 +227,10 @@ def show_outcome(ws, kata, outcome, with_source: bool = False) -> None:
         print(messages.UNLOCKED_NOW.format(path.relative_to(ws.root), kata.id))
     if outcome.tampered:
         print(messages.TAMPERED_NO_UNLOCK)
+    say_if_not_recorded(outcome)
+
+
+def say_if_not_recorded(outcome) -> None:
     if outcome.not_recorded:
         print(messages.NOT_RECORDED.format(outcome.not_recorded), file=sys.stderr)
 

@@ -20,6 +20,10 @@ class Outcome:
     tampered: list[str] = field(default_factory=list)
     not_recorded: str | None = None  # why the state store could not take the run
 
+    def as_json(self) -> dict:
+        """The run for editors and scripts (`run --json`, `watch --jsonl`)."""
+        return {**self.verdict.as_json(self.unlocked), "not_recorded": self.not_recorded}
+
 
 def judge(ws: Workspace, kata: Kata, state) -> Outcome:
     expected = expected_tests(kata, state)

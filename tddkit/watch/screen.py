@@ -54,7 +54,7 @@ class JsonLines:
         pass
 
     def verdict(self, kata, outcome, changed_at: float, verdict_at: float) -> None:
-        line = {**outcome.verdict.as_json(outcome.unlocked), "changed_at": changed_at, "verdict_at": verdict_at}
+        line = {**outcome.as_json(), "changed_at": changed_at, "verdict_at": verdict_at}
         sys.stdout.write(json.dumps(line) + "\n")
         sys.stdout.flush()
 
