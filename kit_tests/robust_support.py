@@ -27,6 +27,18 @@ STUB = (REPO / "katas" / "sincostan.py").read_text()
 STATE = Path(".tddkit/state.db")
 
 
+# A learner's shell, for plain pytest: no kit or pytest variables, and bytecode written (where
+# PYTHONDONTWRITEBYTECODE is set, every cold pytest rewrites Hypothesis' plugin again: seconds).
+LEARNER_ENV = {k: v for k, v in os.environ.items()
+               if not k.startswith(("TDDKIT_", "PYTEST_")) and k != "PYTHONDONTWRITEBYTECODE"}
+
+
+def plain_pytest(ws: Path, *args: str) -> subprocess.CompletedProcess:
+    """One plain `python -m pytest` of the kata's tests in the workspace, as a learner may run it."""
+    return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args, str(TESTS)],
+                          cwd=ws, capture_output=True, text=True, timeout=120, env=LEARNER_ENV)
+
+
 def tddkit(*args: str, cwd: Path, timeout: float = 90, env: dict | None = None,
            **kw) -> subprocess.CompletedProcess:
     """The real command line in a subprocess, as a learner runs it (no terminal, no TDDKIT_ variables)."""

@@ -8,16 +8,13 @@ are the same ones, and the light is the same on every run. `next` and `watch` gi
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import textwrap
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from robust_support import (KATA, LEARNER, REFERENCE, TESTS, not_unlocked, robust_template, run_json, tddkit,  # noqa: F401
-                            write_learner, ws)
+from robust_support import (KATA, LEARNER, REFERENCE, not_unlocked, plain_pytest, robust_template, run_json,  # noqa: F401
+                            tddkit, write_learner, ws)
 from test_watch import Watch, write_atomically
 
 from tddkit import catalogue, content, light, messages, order, runner
@@ -92,9 +89,7 @@ STATEFUL = {
 
 def plain_pytest_failures(ws: Path) -> set[str]:
     """The tests that one plain `python -m pytest` of the kata's tests fails in the workspace."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TDDKIT_", "PYTEST_"))}
-    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rf", str(TESTS)],
-                          cwd=ws, capture_output=True, text=True, timeout=120, env=env)
+    done = plain_pytest(ws, "-rf")
     assert done.returncode in (0, 1), done.stdout[-3000:] + done.stderr[-3000:]
     failed = {line.split(" ", 1)[1].split(" - ", 1)[0] for line in done.stdout.splitlines()
               if line.startswith("FAILED ")}

@@ -14,12 +14,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from robust_support import (LEARNER, REFERENCE, STUB, TESTS, robust_template, run_json, write_learner,  # noqa: F401
-                            ws)
+from robust_support import (LEARNER, LEARNER_ENV, REFERENCE, STUB, plain_pytest, robust_template, run_json,  # noqa: F401
+                            write_learner, ws)
 from test_watch import SAME_SIZE_WRONG, Watch
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="watch mode's fork server")
-LEARNER_ENV = {k: v for k, v in os.environ.items() if not k.startswith(("TDDKIT_", "PYTEST_"))}
 # Python writes bytecode (where PYTHONDONTWRITEBYTECODE is set, as on some machines, it would not,
 # and no bytecode could be stale).
 WRITES_BYTECODE = {"PYTHONDONTWRITEBYTECODE": ""}
@@ -82,8 +81,7 @@ def test_a_module_beside_the_kata_that_shadows_one_the_kit_uses_gets_plain_pytes
         write_learner(ws, REFERENCE)
         (ws / f"{module}.py").write_text(f"raise ImportError('this {module}.py is the learner\\'s, not the real one')\n")
         if how == "plain":
-            done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(TESTS)], cwd=ws,
-                                  capture_output=True, timeout=120, env=LEARNER_ENV)
+            done = plain_pytest(ws)
             lights[how] = "green" if done.returncode == 0 else f"not green (exit {done.returncode})"
         else:
             lights[how] = (run_json(ws) if how == "run" else watch_light(ws))["light"]
