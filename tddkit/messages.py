@@ -100,7 +100,8 @@ STATE_LOCKED = "the state file {} is busy or read-only ({}); try again"
 VERIFY_ROW = "{kata:<12} {stub:<16} {reference:<18} {mutants:<16} {seconds:>6.1f}s"
 VERIFY_HEADER = "{:<12} {:<16} {:<18} {:<16} {:>7}".format("kata", "stub", "reference", "mutants", "time")
 VERIFY_MUTANT = "  mutant {name:<28} caught by {by}"
-VERIFY_OK = "verify: every kata is red on its stub, green on its reference, and rejects its mutants"
+VERIFY_OK = ("verify: every kata is red on its stub, green on its reference, and rejects its mutants, "
+             "in file order, reversed and split")
 VERIFY_FAILED = "verify: {} problem(s):"
 VERIFY_NOT_SOURCE = "verify checks the kit's own katas; it needs the kit's content, which was not found"
 

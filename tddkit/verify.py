@@ -88,7 +88,7 @@ def check_mutant(kata: Kata, name: str, verdicts: dict[str, light.Verdict]) -> t
         caught = [order for order in verdicts if order not in missed]
         problems.append(f"mutant {name}: weakly caught: rejected in {' and '.join(caught)} order but not in "
                         f"{' and '.join(missed)} order, so only by the luck of the order the tests run in")
-    mutant = next(m for m in kata.mutants if m.name == name)
+    mutant = kata.mutant(name)
     for order in verdicts:
         problems += [f"mutant {name}: {test} was named in caught_by but did not fail{in_order(order)}"
                      for test in mutant.caught_by if test not in failed[order] and order not in missed]
