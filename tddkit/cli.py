@@ -301,6 +301,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from tddkit import render
+
+    render.tolerant_output()
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

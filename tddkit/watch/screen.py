@@ -118,6 +118,7 @@ class InPlace(PlainLines):
 
 
 def make_screen(ws, jsonl: bool, keys_help: str):
+    render.tolerant_output()  # a step title's '²' on an ASCII terminal must not end the watch
     if jsonl:
         return JsonLines(ws, keys_help)
     if sys.stdout.isatty():

@@ -1,0 +1,74 @@
+"""A learner's first hour (issue 16): what a new user met, each as a real `tddkit` in a real workspace.
+
+An ASCII terminal, a pipe closed early, stale state after a reset or before any run, and the
+rough edges of the command line: never a traceback, always the light's exit status.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+
+from conftest import tddkit
+
+# Right at steps 1 and 2 (zero, the known angles), wrong far from zero: the first failing step
+# is step 3, whose title is "Property: sin² + cos² = 1".
+AT_STEP_3 = """\
+import math
+from typing import NamedTuple
+
+
+class SinCosTan(NamedTuple):
+    sin: float
+    cos: float
+    tan: float
+
+
+def sincostan(angle, *, degrees=False):
+    if abs(angle) > 10:
+        return SinCosTan(1.0, 1.0, 1.0)
+    angle = float(angle)
+    return SinCosTan(math.sin(angle), math.cos(angle), math.tan(angle))
+"""
+ASCII_TERMINAL = {"PYTHONIOENCODING": "ascii", "LANG": "C", "LC_ALL": "C", "PYTHONUTF8": "0"}
+WAIT = 60.0
+
+
+def at_step_3(ws):
+    (ws / "katas" / "sincostan.py").write_text(AT_STEP_3)
+
+
+# -- 1. an ASCII terminal ---------------------------------------------------------------------
+
+def test_run_next_and_hint_on_an_ascii_terminal_replace_what_it_cannot_show(workspace):
+    at_step_3(workspace)
+    for command, status in ((["run"], 1), (["next"], 1), (["hint"], 0)):
+        done = tddkit(*command, cwd=workspace, env=ASCII_TERMINAL)
+        assert "Traceback" not in done.stderr, done.stderr[-2000:]
+        assert done.returncode == status, (command, done.stderr)
+    assert "Step 3/" in tddkit("run", cwd=workspace, env=ASCII_TERMINAL).stdout
+    hint = tddkit("hint", cwd=workspace, env=ASCII_TERMINAL).stdout
+    assert "Hint 2/" in hint and "sin? + cos? = 1" in hint, "the hint shown counts once, '²' shown as '?'"
+
+
+def test_watch_on_an_ascii_terminal_shows_the_verdict_and_keeps_watching(workspace):
+    at_step_3(workspace)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TDDKIT_")} | ASCII_TERMINAL
+    proc = subprocess.Popen([sys.executable, "-m", "tddkit", "watch", "sincostan", "--no-keys"], cwd=workspace,
+                            env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    lines: queue.Queue[str | None] = queue.Queue()
+    threading.Thread(target=lambda: [*map(lines.put, proc.stdout), lines.put(None)], daemon=True).start()
+    try:
+        while (line := lines.get(timeout=WAIT)) is not None and "Step 3/" not in line:
+            pass
+        assert line is not None and "sin? + cos? = 1" in line, proc.stderr.read() if proc.poll() is not None else ""
+        assert proc.poll() is None, "still watching after the verdict"
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=WAIT)
+    assert "Traceback" not in proc.stderr.read()
