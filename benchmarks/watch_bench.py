@@ -338,7 +338,7 @@ def measure(kata, args, folder: Path) -> KataRun:
         return ws
 
     with ExitStack() as running:
-        def started(tool):
+        def closed_at_end(tool):
             running.callback(tool.close)
             return tool
 
@@ -346,10 +346,10 @@ def measure(kata, args, folder: Path) -> KataRun:
         for n in range(args.start_ups - 1):
             with closing(TddkitWatch(workspace(f"watch-{n}"), kata)) as sample:
                 start_ups.append(sample.start_up)
-        watch = started(TddkitWatch(workspace("watch"), kata))  # the last start-up, and the one measured on saves
+        watch = closed_at_end(TddkitWatch(workspace("watch"), kata))  # the last start-up, and the one measured on saves
         start_ups.append(watch.start_up)
-        tools = [watch, started(PytestWatcher(workspace("pytest-watcher"), kata, *args.pytest_watcher)),
-                 started(PytestWatch(workspace("pytest-watch"), kata)), cold]
+        tools = [watch, closed_at_end(PytestWatcher(workspace("pytest-watcher"), kata, *args.pytest_watcher)),
+                 closed_at_end(PytestWatch(workspace("pytest-watch"), kata)), cold]
         saves, unasked = [], {t.name: 0 for t in tools}
         for i in range(args.saves):
             expected = GREEN if i % 2 == 0 else RED
@@ -370,8 +370,8 @@ def measure(kata, args, folder: Path) -> KataRun:
         for tool in tools:
             unasked[tool.name] += tool.unasked()
             mine = [s for s in saves if s.tool == tool.name]
-            for s, after in zip(mine, [*(s.cpu for s in mine[1:]), tool.cpu()]):
-                s.cpu = after - s.cpu
+            for s, next_mark in zip(mine, [*(s.cpu for s in mine[1:]), tool.cpu()]):
+                s.cpu = next_mark - s.cpu
     return KataRun(kata.id, mutant, [t.name for t in tools], saves, start_ups, unasked)
 
 
@@ -382,7 +382,7 @@ def spread(values: list[float]) -> str:
 
 
 def verdict(ratio: float, target: float) -> str:
-    return f"{ratio:.2f}" + ("" if ratio <= target else " (NOT met)")
+    return f"{ratio:.3f}" + ("" if ratio <= target else " (NOT met)")  # 3 places: 0.251 is not <= 0.25
 
 
 def report(run: KataRun, saves: int) -> None:
