@@ -30,7 +30,7 @@ that a tool printed with no save to answer (a second run for one save).
 
 Also reported: "in-test", the time pytest spent inside the tests (setup, call and teardown of
 each), as pytest's --durations gave it in the cold runs (one process), and as tddkit's own
-report gave it (summed over the processes of a split run); tddkit's own clock (its verdict_at
+report gave it (one process, as every run is); tddkit's own clock (its verdict_at
 minus the write); "CPU per save", the processor time all of a tool's processes used for one
 save (Linux: from /proc and the kernel's accounts of reaped children), and "cores", that over
 the median wait; and the start-up of `tddkit watch`, from starting it in a fresh workspace to
@@ -398,7 +398,7 @@ def report(run: KataRun, saves: int) -> None:
               f"  {run.median(tool, RED, 'cpu'):>12.3f}{run.median(tool, GREEN, 'cpu'):>7.3f}"
               f"{statistics.median(cpu) / statistics.median(seconds):>6.1f}{run.wrong(tool):>6}{run.unasked[tool]:>8}")
     for label, tool, field in [("in-test, one cold process", run.tools[3], "in_test"),
-                               ("in-test, tddkit (summed)", watch, "in_test"),
+                               ("in-test, tddkit", watch, "in_test"),
                                ("tddkit's own clock", watch, "own_clock")]:
         print(f"{label:<28}{spread(run.of(tool, RED, field))}  {spread(run.of(tool, GREEN, field))}")
     print(f"\nstart-up of tddkit watch, fresh workspace to first verdict ({len(run.start_ups)}):"
