@@ -10,7 +10,9 @@ checkout. This module is the only one that knows where a kata's files are and ho
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
+import stat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -70,6 +72,12 @@ def copy_path(source: Path, dest: Path) -> None:
         shutil.copyfile(source, dest)
 
 
+def move_path(source: Path, dest: Path) -> None:
+    """Move a file, folder or link (as a link) to dest, making parents: a rename on one disk."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(source, dest)
+
+
 def remove_path(path: Path) -> None:
     if path.is_dir() and not path.is_symlink():
         shutil.rmtree(path)
@@ -125,10 +133,18 @@ def shipped_digest(kata: Kata, relpath: str) -> str | None:
 
 
 def file_digest(path: Path) -> str | None:
+    """The SHA-256 of a regular file; None for anything else (missing, a folder, a FIFO, a device),
+    which is never opened: opening a FIFO waits for a writer that never comes."""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        if not path.is_file():
+            return None
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # never waits, even if swapped for a FIFO since
+    except OSError:
         return None
+    with open(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        return hashlib.sha256(f.read()).hexdigest()
 
 
 def tests_digest(kata: Kata) -> str:

@@ -17,3 +17,7 @@ class NotAWorkspace(TddkitError):
 
 class StateError(TddkitError):
     """The state store cannot be read or written."""
+
+
+class WorkspaceError(TddkitError):
+    """The workspace's files cannot be changed as asked: a full disk, a read-only folder."""

@@ -170,3 +170,7 @@ MUTANT_STALE = ("mutant {}: its change to {} no longer applies: the reference ha
 MUTANT_AMBIGUOUS = "mutant {}: its change to {} is ambiguous: `old` occurs more than once there (give it more lines)"
 CONFIG_UNREADABLE = "the workspace's config {} cannot be read ({})"
 CONFIG_BAD_PACK = "the workspace's config {}: `pack` must be a folder's path, as a string"
+
+# -- reset: where the backup or the new files cannot go ---------------------------------------
+RESET_CANNOT_KEEP = "could not keep a backup in {} ({}); nothing was changed, your code is where it was"
+RESET_CANNOT_WRITE = "could not write the new files of {} ({}); nothing was changed, your code is where it was"

@@ -7,13 +7,16 @@ A workspace is an ordinary pytest project (pytest.ini, katas/, tests/, solutions
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import time
 import tomllib
+from contextlib import contextmanager
 from pathlib import Path
 
 from tddkit import catalogue, content, lessons, messages
 from tddkit.catalogue import Kata
-from tddkit.errors import NotAWorkspace, UsageError
+from tddkit.errors import NotAWorkspace, UsageError, WorkspaceError
 
 STATE_DIR = ".tddkit"
 MARKER = "workspace.toml"
@@ -107,21 +110,58 @@ class Workspace:
             if content.file_digest(self.root / rel) != content.shipped_digest(kata, rel)
         ]
 
-    def backup(self, kata: Kata, paths: list[str]) -> Path | None:
-        """Copy paths (those that exist) to a new folder under .tddkit/backups/; return it."""
-        existing = [p for p in paths if (self.root / p).exists()]
-        if not existing:
-            return None
+    @contextmanager
+    def set_aside(self, kata: Kata, paths: list[str]):
+        """Move paths (those there) into a new folder under .tddkit/backups/ and yield it (None if
+        none was there) for the body to write their new versions; if the body fails, put them back.
+
+        Moved, not copied: that needs no space on the disk, a link (even a loop, or one to a big
+        folder elsewhere) stays a link, and a FIFO is never opened. Any failure is one line, with
+        the learner's files where they were and no backup half-made."""
+        there = [p for p in paths if os.path.lexists(self.root / p)]
+        folder = self._new_backup_folder(kata) if there else None
+        moved: list[str] = []
+        try:
+            for rel in there:
+                content.move_path(self.root / rel, folder / rel)
+                moved.append(rel)
+        except OSError as err:
+            self._put_back(folder, moved)
+            raise WorkspaceError(messages.RESET_CANNOT_KEEP.format(self._rel(folder), err.strerror or err)) from None
+        try:
+            yield folder
+        except OSError as err:
+            for rel in paths:  # the half-written new versions
+                content.remove_path(self.root / rel)
+            self._put_back(folder, moved)
+            raise WorkspaceError(messages.RESET_CANNOT_WRITE.format(kata.id, err.strerror or err)) from None
+
+    def _new_backup_folder(self, kata: Kata) -> Path:
         stamp = time.strftime("%Y%m%d-%H%M%S")
         folder = self.root / STATE_DIR / "backups" / f"{kata.id}-{stamp}"
         n = 1
-        while folder.exists():
+        while os.path.lexists(folder):
             n += 1
             folder = folder.with_name(f"{kata.id}-{stamp}-{n}")
-        for rel in existing:
-            content.copy_path(self.root / rel, folder / rel)
+        try:
+            folder.mkdir(parents=True)
+        except OSError as err:
+            raise WorkspaceError(messages.RESET_CANNOT_KEEP.format(self._rel(folder), err.strerror or err)) from None
         return folder
 
+    def _put_back(self, folder: Path | None, moved: list[str]) -> None:
+        """Undo set_aside: the moved paths back in place, the backup folder gone."""
+        for rel in reversed(moved):
+            content.move_path(folder / rel, self.root / rel)
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
+            try:
+                folder.parent.rmdir()  # .tddkit/backups, if this reset made it
+            except OSError:
+                pass
+
+    def _rel(self, path: Path) -> Path:
+        return path.relative_to(self.root)
 
 def find(start: Path | None = None) -> Workspace:
     """The workspace holding `start` (default: the current folder), or a helpful error."""
