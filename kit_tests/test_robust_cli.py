@@ -159,3 +159,27 @@ def test_a_reader_that_stops_early_gets_no_traceback(ws):
             done = subprocess.run(f"{sys.executable} -P -m tddkit {command} | {reader}", shell=True, cwd=ws, env=env,
                                   capture_output=True, timeout=60)
             assert b"Traceback" not in done.stderr and b"BrokenPipe" not in done.stderr, (command, done.stderr.decode())
+
+
+# -- names that are no names (issue 20, item 9; issue 21, item 5) -------------------------------------
+
+@pytest.mark.parametrize("command", [("run", ""), ("run", "", "--json"), ("next", ""), ("hint", ""), ("lesson", ""),
+                                     ("log", "")])
+def test_an_empty_kata_name_is_bad_input_not_no_argument(ws, command):
+    mine = write_learner(ws, STUB + "# mine\n")
+    err = one_line_error(tddkit(*command, cwd=ws))
+    assert len(err.strip().splitlines()) == 1 and "unknown kata ''" in err, err
+    assert_intact(ws, mine, runs=0)
+
+
+@pytest.mark.parametrize("args", [("",), ("new", "--pack", "")])
+def test_init_with_an_empty_name_is_bad_input_and_makes_nothing(tmp_path, args):
+    err = one_line_error(tddkit("init", *args, cwd=tmp_path))
+    assert len(err.strip().splitlines()) == 1 and "empty" in err, err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_init_with_a_name_too_long_for_the_file_system_is_one_line_and_makes_nothing(tmp_path):
+    err = one_line_error(tddkit("init", "a" * 300, cwd=tmp_path))
+    assert len(err.strip().splitlines()) == 1 and "could not make a workspace" in err and "too long" in err, err
+    assert list(tmp_path.iterdir()) == []

@@ -33,8 +33,10 @@ AMBER when they could not run (syntax or import error, timeout, crash, changed k
 def cmd_init(args) -> int:
     from tddkit import workspace
 
+    refuse_empty(args.dir, messages.EMPTY_FOLDER)
+    refuse_empty(args.pack, messages.EMPTY_PACK)
     target = Path(args.dir)
-    workspace.init(target, Path(args.pack) if args.pack else None)
+    workspace.init(target, Path(args.pack) if args.pack is not None else None)
     cd = args.dir if args.dir != "." else "."
     print(messages.INIT_DONE.format(path=target.resolve(), cd=cd))
     return OK
@@ -47,7 +49,7 @@ def cmd_next(args) -> int:
     ws = workspace.find()
     with ws.open_state() as state:
         for _ in catalogue.load():
-            kata = catalogue.find(args.kata) if args.kata else progress.current_kata(state)
+            kata = catalogue.find(args.kata) if args.kata is not None else progress.current_kata(state)
             if kata is None:
                 print(messages.ALL_DONE)
                 return OK
@@ -60,7 +62,7 @@ def cmd_next(args) -> int:
                 show_hint_availability(kata, outcome, state)
                 return EXIT_FOR_LIGHT[outcome.verdict.light]
             show_outcome(ws, kata, outcome)
-            if args.kata:  # the kata asked for is done; what comes next is `tddkit next`'s to say
+            if args.kata is not None:  # the kata asked for is done; what comes next is `tddkit next`'s to say
                 return OK
             print(messages.NEXT_KATA.format(kata.id) + "\n")
     print(messages.ALL_DONE)
@@ -169,7 +171,7 @@ def cmd_log(args) -> int:
     from tddkit import catalogue, history, workspace
 
     ws = workspace.find()
-    kata = catalogue.find(args.kata).id if args.kata else None
+    kata = catalogue.find(args.kata).id if args.kata is not None else None
     with ws.open_state() as state:
         runs = state.history(kata)
     if args.json:
@@ -185,9 +187,17 @@ def chosen_kata(name: str | None, state):
     """The kata named on the command line, else the current one (the first not GREEN)."""
     from tddkit import catalogue, progress
 
-    if name:
+    if name is not None:  # "" too: an empty name is no kata, not the current one
         return catalogue.find(name)
     return progress.current_kata(state) or catalogue.load()[-1]
+
+
+def refuse_empty(value: str | None, message: str) -> None:
+    """An empty string given for a name is bad input, not the default of a missing argument."""
+    if value == "":
+        from tddkit.errors import UsageError
+
+        raise UsageError(message)
 
 
 def show_lesson(kata) -> None:

@@ -174,3 +174,7 @@ CONFIG_BAD_PACK = "the workspace's config {}: `pack` must be a folder's path, as
 # -- reset: where the backup or the new files cannot go ---------------------------------------
 RESET_CANNOT_KEEP = "could not keep a backup in {} ({}); nothing was changed, your code is where it was"
 RESET_CANNOT_WRITE = "could not write the new files of {} ({}); nothing was changed, your code is where it was"
+
+# -- names given empty, and names too long ------------------------------------------------------
+EMPTY_FOLDER = "the folder's name is empty (\"\"); name the folder to make, or `.` for this one"
+EMPTY_PACK = "the pack's folder is empty (\"\"); name the kata pack's folder, or leave out --pack"

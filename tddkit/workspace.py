@@ -188,18 +188,11 @@ def init(target: Path, pack: Path | None = None) -> Workspace:
     if pack is not None:
         catalogue.with_pack(pack)  # every problem of the pack, before anything is written
         catalogue.use_pack(pack)
-    if target.exists() and not target.is_dir():
-        raise UsageError(messages.INIT_NOT_A_FOLDER.format(target))
-    if (target / STATE_DIR / MARKER).exists():
-        raise UsageError(messages.ALREADY_A_WORKSPACE.format(target))
-    blocking = next((p for p in target.parents if p.exists() and not p.is_dir()), None)
-    if blocking is not None:
-        raise UsageError(messages.INIT_NOT_A_FOLDER.format(blocking))
-    planned = planned_files()
-    clashes = [p for p in planned if (target / p).exists()]
-    if clashes:
-        raise UsageError(messages.INIT_WOULD_OVERWRITE.format(target, ", ".join(sorted(set(clashes))[:5])))
-    existed = target.exists()
+    try:
+        planned = _refuse_to_overwrite(target)
+        existed = target.exists()
+    except OSError as err:  # a name too long for the file system, a folder that cannot be looked into
+        raise UsageError(messages.INIT_FAILED.format(target, err.strerror or err)) from None
     try:
         return _write_workspace(target, pack)
     except OSError as err:
@@ -215,6 +208,22 @@ def init(target: Path, pack: Path | None = None) -> Workspace:
             except OSError:
                 pass
         raise UsageError(messages.INIT_FAILED.format(target, err.strerror or err)) from None
+
+
+def _refuse_to_overwrite(target: Path) -> list[str]:
+    """Every path init would write; a usage error if target is no place for them."""
+    if target.exists() and not target.is_dir():
+        raise UsageError(messages.INIT_NOT_A_FOLDER.format(target))
+    if (target / STATE_DIR / MARKER).exists():
+        raise UsageError(messages.ALREADY_A_WORKSPACE.format(target))
+    blocking = next((p for p in target.parents if p.exists() and not p.is_dir()), None)
+    if blocking is not None:
+        raise UsageError(messages.INIT_NOT_A_FOLDER.format(blocking))
+    planned = planned_files()
+    clashes = [p for p in planned if (target / p).exists()]
+    if clashes:
+        raise UsageError(messages.INIT_WOULD_OVERWRITE.format(target, ", ".join(sorted(set(clashes))[:5])))
+    return planned
 
 
 def _write_workspace(target: Path, pack: Path | None) -> Workspace:
