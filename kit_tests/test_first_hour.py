@@ -72,3 +72,34 @@ def test_watch_on_an_ascii_terminal_shows_the_verdict_and_keeps_watching(workspa
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=WAIT)
     assert "Traceback" not in proc.stderr.read()
+
+
+# -- 2. a pipe closed early ---------------------------------------------------------------------
+
+def status_through_a_closed_pipe(ws, command: str) -> tuple[int, str]:
+    """`tddkit COMMAND | true`: `true` reads nothing, so the pipe is closed before tddkit writes;
+    the same status whether stdout is buffered or not (PYTHONUNBUFFERED)."""
+    seen = set()
+    for unbuffered in ("", "1"):
+        env = {k: v for k, v in os.environ.items() if not k.startswith("TDDKIT_") and k != "PYTHONUNBUFFERED"}
+        env |= {"PYTHONUNBUFFERED": unbuffered} if unbuffered else {}
+        done = subprocess.run(["bash", "-c", f'"$0" -m tddkit {command} | true; echo "${{PIPESTATUS[0]}}"',
+                               sys.executable], cwd=ws, env=env, capture_output=True, text=True, timeout=120)
+        seen.add((int(done.stdout.split()[-1]), done.stderr))
+    assert len(seen) == 1, seen
+    return seen.pop()
+
+
+def test_a_closed_pipe_keeps_the_light_s_exit_status(workspace):
+    for command, light in (("run sincostan", 1), ("run sincostan --json", 1), ("next", 1)):
+        assert status_through_a_closed_pipe(workspace, command) == (light, ""), command
+    (workspace / "katas" / "sincostan.py").write_text("raise SystemExit('stop')\n")
+    for command in ("run sincostan", "run sincostan --json"):
+        assert status_through_a_closed_pipe(workspace, command) == (3, ""), command
+    assert status_through_a_closed_pipe(workspace, "status") == (0, "")
+
+
+def test_watch_ends_when_its_reader_goes_away(workspace):
+    # It would otherwise watch for nobody; it has no light to keep (a stopped watch exits 0).
+    assert status_through_a_closed_pipe(workspace, "watch sincostan --no-keys") == (0, "")
+    assert status_through_a_closed_pipe(workspace, "watch sincostan --jsonl --no-keys") == (0, "")

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -311,9 +310,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from tddkit import render
+    from tddkit import output
 
-    render.tolerant_output()
+    output.prepare()
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -327,6 +326,5 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
-        # The reader (`tddkit log | head`) went away: not an error worth a traceback.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        # Only `watch` stops when its reader goes away (output.ReaderMayLeave): it has no light to keep.
         return OK

@@ -20,14 +20,6 @@ MESSAGE_LINES = 12  # of a failure message shown under the light
 SOURCE_LINES = 30  # of a test's source shown by `next`
 
 
-def tolerant_output() -> None:
-    """Make stdout and stderr replace what the terminal's encoding cannot show ('²' becomes '?' on
-    an ASCII terminal): output must never fail, in the middle of a verdict, on the terminal's encoding."""
-    for stream in (sys.stdout, sys.stderr):
-        if getattr(stream, "errors", None) == "strict" and hasattr(stream, "reconfigure"):
-            stream.reconfigure(errors="replace")
-
-
 def colour_enabled(stream=None) -> bool:
     stream = stream or sys.stdout
     return "NO_COLOR" not in os.environ and hasattr(stream, "isatty") and stream.isatty()

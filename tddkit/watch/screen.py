@@ -11,7 +11,7 @@ import json
 import sys
 import time
 
-from tddkit import messages, render
+from tddkit import messages, output, render
 from tddkit.light import GREEN, RED
 
 CLEAR = "\033[H\033[2J"
@@ -118,7 +118,7 @@ class InPlace(PlainLines):
 
 
 def make_screen(ws, jsonl: bool, keys_help: str):
-    render.tolerant_output()  # a step title's '²' on an ASCII terminal must not end the watch
+    output.stop_when_reader_leaves()  # also: a step title's '²' on an ASCII terminal must not end the watch
     if jsonl:
         return JsonLines(ws, keys_help)
     if sys.stdout.isatty():
