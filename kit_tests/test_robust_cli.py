@@ -183,3 +183,14 @@ def test_init_with_a_name_too_long_for_the_file_system_is_one_line_and_makes_not
     err = one_line_error(tddkit("init", "a" * 300, cwd=tmp_path))
     assert len(err.strip().splitlines()) == 1 and "could not make a workspace" in err and "too long" in err, err
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("name", ["ws[1]", "ws$HOME${HOME}x%(x)s"])
+def test_coverage_works_in_a_path_with_brackets_dollars_or_percents(ws, name):
+    odd = ws.rename(ws.with_name(name))
+    write_learner(odd, REFERENCE)
+    done = tddkit("coverage", KATA, cwd=odd)
+    out = done.stdout.decode()
+    assert done.returncode == 0 and b"Traceback" not in done.stderr, done.stderr.decode()[-3000:]
+    assert "Coverage of sincostan" in out and "never imported" not in out, out
+    assert (odd / "htmlcov" / KATA / "index.html").is_file()

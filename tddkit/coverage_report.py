@@ -47,7 +47,18 @@ class Report:
 
 def learner_patterns(root: Path, kata) -> list[str]:
     """coverage.py include patterns for the kata's files (a folder means everything under it)."""
-    return [str(root / f) + ("/*" if (root / f).is_dir() else "") for f in kata.files]
+    return [as_pattern(root / f) + ("/*" if (root / f).is_dir() else "") for f in kata.files]
+
+
+def as_pattern(path: Path) -> str:
+    """A path as a coverage.py pattern that matches it: a `[` or `]` in it (`ws[1]`) would be read
+    as a character class, so each becomes `?`, any one character."""
+    return str(path).replace("[", "?").replace("]", "?")
+
+
+def rc_value(text: str) -> str:
+    """Text as a value in coverage.py's config, where `$X` is an environment variable: `$$` is `$`."""
+    return text.replace("$", "$$")
 
 
 def measure(root: Path, kata) -> tuple[Path, bool]:
@@ -60,9 +71,9 @@ def measure(root: Path, kata) -> tuple[Path, bool]:
     for old in folder.glob(".coverage*"):
         old.unlink()
     rc = folder / "coveragerc"
-    include = "\n".join(f"    {p}" for p in learner_patterns(root, kata))
-    rc.write_text(RC_TEMPLATE.format(data=folder / ".coverage", include=include, html=root / "htmlcov" / kata.id,
-                                     kata=kata.id))
+    include = "\n".join(f"    {rc_value(p)}" for p in learner_patterns(root, kata))
+    rc.write_text(RC_TEMPLATE.format(data=rc_value(str(folder / ".coverage")), include=include,
+                                     html=rc_value(str(root / "htmlcov" / kata.id)), kata=kata.id))
     forget_stale_bytecode(root)  # coverage must see the source as saved, as the runs do
     env = {k: v for k, v in os.environ.items() if k not in ("PYTEST_ADDOPTS", "COVERAGE_FILE", "COVERAGE_RCFILE")}
     env["PYTHONDONTWRITEBYTECODE"] = "1"
