@@ -174,6 +174,32 @@ needs_read_only = pytest.mark.skipif(os.geteuid() == 0 and not shutil.which("set
                                      reason="running as root without setpriv: a read-only folder is not read-only")
 
 
+# -- a full disk: a real one, a small tmpfs ---------------------------------------------------------
+
+@pytest.fixture
+def full_disk(tmp_path):
+    """An 8 MB tmpfs of our own (skipped where one cannot be mounted), unmounted afterwards."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(mount)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], capture_output=True)
+
+
+def fill(disk: Path) -> None:
+    """Write until the disk has no space left."""
+    with open(disk / "filler", "wb", buffering=0) as f:
+        try:
+            while True:
+                f.write(b"\0" * 4096)
+        except OSError:
+            pass
+
+
 # -- many runs at once ------------------------------------------------------------------------------
 
 class Cases:

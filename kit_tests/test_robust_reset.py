@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from robust_support import (KATA, LEARNER, REPO, STUB, TESTS, as_unprivileged, assert_intact,  # noqa: F401
-                            needs_read_only, robust_template, run_json, tddkit, write_learner, ws)
+from robust_support import (KATA, LEARNER, REPO, STUB, TESTS, as_unprivileged, assert_intact, fill,  # noqa: F401
+                            full_disk, needs_read_only, robust_template, run_json, tddkit, write_learner, ws)
 
 BACKUPS = Path(".tddkit/backups")
 PACKAGE = Path("katas/greetings")
@@ -151,30 +151,6 @@ def test_a_read_only_workspace_is_one_line_and_the_code_is_kept(ws):
 
 
 # -- a full disk (issue 21, item 1): a real one, a small tmpfs ----------------------------------------
-
-@pytest.fixture
-def full_disk(tmp_path):
-    """An 8 MB tmpfs of our own (skipped where one cannot be mounted), unmounted afterwards."""
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(mount)], capture_output=True)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
-    try:
-        yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], capture_output=True)
-
-
-def fill(disk: Path) -> None:
-    """Write until the disk has no space left."""
-    with open(disk / "filler", "wb", buffering=0) as f:
-        try:
-            while True:
-                f.write(b"\0" * 4096)
-        except OSError:
-            pass
-
 
 def test_a_full_disk_is_one_line_no_empty_backup_and_the_code_is_kept(full_disk):
     done = tddkit("init", "ws", cwd=full_disk)

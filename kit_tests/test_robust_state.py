@@ -18,8 +18,9 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from robust_support import (KATA, REFERENCE, STATE, STUB, as_unprivileged, assert_intact, checked_json,  # noqa: F401
-                            needs_read_only, robust_template, run_json, state_rows, tddkit, write_learner, ws)
+from robust_support import (KATA, REFERENCE, STATE, STUB, as_unprivileged, assert_intact, checked_json, fill,  # noqa: F401
+                            full_disk, needs_read_only, robust_template, run_json, state_rows, tddkit, write_learner,
+                            ws)
 
 # Learner code whose run ends at once (AMBER): many runs cost little.
 QUICK_AMBER = REFERENCE + "\nraise SystemExit('stop')\n"
@@ -260,3 +261,23 @@ def test_a_run_the_state_cannot_take_says_so_on_stderr_and_in_its_json(ws):
     assert "could not be recorded" in done.stderr.decode() and len(done.stderr.decode().strip().splitlines()) == 1
     fine = run_json(ws)
     assert fine["light"] == "red" and fine["not_recorded"] is None
+
+
+def test_a_full_disk_is_named_as_such_and_status_and_log_still_show_the_progress(full_disk):
+    """A real full disk (a small tmpfs): commands that must write say "no space left", not "busy
+    or read-only ... try again"; status and log, which only read, still work."""
+    assert tddkit("init", "ws", cwd=full_disk).returncode == 0
+    ws = full_disk / "ws"
+    assert tddkit("run", KATA, cwd=ws).returncode == 1  # the stub is RED: one run recorded
+    fill(full_disk)
+    for command in (("status",), ("log",), ("log", "--json")):
+        done = tddkit(*command, cwd=ws)
+        assert done.returncode == 0 and b"Traceback" not in done.stderr, (command, done.stderr.decode())
+        assert KATA in done.stdout.decode() and "red" in done.stdout.decode().lower(), done.stdout.decode()
+    for command in (("hint",), ("run", KATA)):
+        done = tddkit(*command, cwd=ws)
+        err = done.stderr.decode()
+        assert done.returncode == 2 and b"Traceback" not in done.stderr and len(err.strip().splitlines()) == 1, err
+        assert "no space left" in err.lower() and "busy" not in err, err
+    (full_disk / "filler").unlink()
+    assert_intact(ws, STUB, runs=1)

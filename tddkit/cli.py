@@ -98,7 +98,7 @@ def cmd_status(args) -> int:
     from tddkit import status, workspace
 
     ws = workspace.find()
-    with ws.open_state() as state:
+    with ws.open_state(read_only=True) as state:
         rows = status.rows(state)
         retired = status.retired(state)
     if args.json:
@@ -171,7 +171,7 @@ def cmd_log(args) -> int:
 
     ws = workspace.find()
     kata = catalogue.find(args.kata).id if args.kata is not None else None
-    with ws.open_state() as state:
+    with ws.open_state(read_only=True) as state:
         runs = state.history(kata)
     if args.json:
         print(json.dumps(history.as_json(runs)))

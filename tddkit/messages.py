@@ -178,3 +178,6 @@ RESET_CANNOT_WRITE = "could not write the new files of {} ({}); nothing was chan
 # -- names given empty, and names too long ------------------------------------------------------
 EMPTY_FOLDER = "the folder's name is empty (\"\"); name the folder to make, or `.` for this one"
 EMPTY_PACK = "the pack's folder is empty (\"\"); name the kata pack's folder, or leave out --pack"
+
+# -- state: a full disk -----------------------------------------------------------------------
+STATE_DISK_FULL = "no space left on the disk that holds {} ({}); free some space, then run the command again"

@@ -8,11 +8,13 @@ A file that is not a readable database is moved aside (never deleted) and a fres
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import sys
 import time
 from contextlib import closing
 from pathlib import Path
+from urllib.parse import quote
 
 from tddkit import messages
 from tddkit.errors import StateError
@@ -41,15 +43,26 @@ CREATE TABLE IF NOT EXISTS expected (
 """
 
 
-class State:
-    """One open state store. Use as a context manager, or call close()."""
+FULL_BELOW = 64 * 1024  # bytes free under which a failed write is put down to a full disk
 
-    def __init__(self, path: Path):
+
+class State:
+    """One open state store. Use as a context manager, or call close().
+
+    read_only: for commands that only read (status, log). On a full disk, where SQLite cannot
+    make the files WAL mode needs beside the database, those still read it, as it was last
+    written whole."""
+
+    def __init__(self, path: Path, read_only: bool = False):
         self.path = path
+        self.read_only = read_only
         self._db = self._open()
 
-    def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=15, isolation_level=None)
+    def _connect(self, immutable: bool = False) -> sqlite3.Connection:
+        if immutable:  # read as it is: no lock, no WAL files, no schema to add
+            db = sqlite3.connect(f"file:{quote(str(self.path))}?immutable=1", uri=True, isolation_level=None)
+        else:
+            db = sqlite3.connect(self.path, timeout=15, isolation_level=None)
         try:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=FULL")
@@ -58,7 +71,8 @@ class State:
             check = db.execute("PRAGMA quick_check").fetchall()
             if check != [("ok",)]:
                 raise sqlite3.DatabaseError("database disk image is malformed: " + "; ".join(str(r[0]) for r in check[:3]))
-            db.executescript(SCHEMA)
+            if not immutable:
+                db.executescript(SCHEMA)
         except BaseException:
             db.close()
             raise
@@ -69,7 +83,9 @@ class State:
             return self._connect()
         except sqlite3.DatabaseError as err:
             if isinstance(err, sqlite3.OperationalError) and not _is_corruption(err):
-                raise StateError(messages.STATE_LOCKED.format(self.path, err)) from None
+                if self.read_only and _disk_full(self.path, err):
+                    return self._connect_immutable()
+                raise _state_error(self.path, err) from None
             aside = self.path.with_name(f"{self.path.name}.unreadable-{time.strftime('%Y%m%d-%H%M%S')}")
             for suffix in ("", "-wal", "-shm"):
                 part = Path(str(self.path) + suffix)
@@ -77,6 +93,12 @@ class State:
                     part.rename(Path(str(aside) + suffix))
             print("tddkit: " + messages.STATE_UNREADABLE.format(self.path, err, aside), file=sys.stderr)
             return self._connect()
+
+    def _connect_immutable(self) -> sqlite3.Connection:
+        try:
+            return self._connect(immutable=True)
+        except sqlite3.DatabaseError as err:
+            raise _state_error(self.path, err) from None
 
     def close(self) -> None:
         self._db.close()
@@ -173,11 +195,25 @@ class State:
 
 
 def _state_error(path: Path, err: sqlite3.DatabaseError) -> StateError:
-    """A failed read or write: busy or read-only (try again), or damaged (the next command moves
-    the file aside)."""
+    """A failed read or write: a full disk, busy or read-only (try again), or damaged (the next
+    command moves the file aside)."""
     if isinstance(err, sqlite3.OperationalError) and not _is_corruption(err):
+        if _disk_full(path, err):
+            return StateError(messages.STATE_DISK_FULL.format(path, err))
         return StateError(messages.STATE_LOCKED.format(path, err))
     return StateError(messages.STATE_DAMAGED.format(path, err))
+
+
+def _disk_full(path: Path, err: sqlite3.Error) -> bool:
+    """The disk holding the state has no room left. SQLite's own word for it varies (on tmpfs it is
+    a "disk I/O error" growing the WAL index), so the disk itself is asked too."""
+    if err.sqlite_errorcode == sqlite3.SQLITE_FULL:
+        return True
+    try:
+        disk = os.statvfs(path.parent)
+    except OSError:
+        return False
+    return disk.f_bavail * disk.f_frsize < FULL_BELOW
 
 
 def _is_corruption(err: sqlite3.Error) -> bool:

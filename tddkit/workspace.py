@@ -98,10 +98,10 @@ class Workspace:
             if not any((self.root / rel).exists() for rel in (*kata.files, *kata.shipped, lesson_path(kata))):
                 install_kata(kata, self.root)
 
-    def open_state(self):
+    def open_state(self, read_only: bool = False):
         from tddkit.state import State
 
-        return State(self.state_path)
+        return State(self.state_path, read_only=read_only)
 
     def changed_shipped_files(self, kata: Kata) -> list[str]:
         """The kata's tests and given files that differ from the kit's (the tamper check)."""
