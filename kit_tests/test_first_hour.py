@@ -6,14 +6,21 @@ rough edges of the command line: never a traceback, always the light's exit stat
 
 from __future__ import annotations
 
+import json
 import os
 import queue
+import re
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
 
-from conftest import tddkit
+from conftest import tddkit, write_reference
+
+from tddkit import catalogue
+
+SINCOSTAN = catalogue.find("sincostan")
 
 # Right at steps 1 and 2 (zero, the known angles), wrong far from zero: the first failing step
 # is step 3, whose title is "Property: sin² + cos² = 1".
@@ -103,3 +110,48 @@ def test_watch_ends_when_its_reader_goes_away(workspace):
     # It would otherwise watch for nobody; it has no light to keep (a stopped watch exits 0).
     assert status_through_a_closed_pipe(workspace, "watch sincostan --no-keys") == (0, "")
     assert status_through_a_closed_pipe(workspace, "watch sincostan --jsonl --no-keys") == (0, "")
+
+
+# -- 3. stale state after a reset, and hints before any run -------------------------------------
+
+def sincostan_row(ws) -> dict:
+    rows = json.loads(tddkit("status", "--json", cwd=ws).stdout)
+    return next(r for r in rows if r["kata"] == "sincostan")
+
+
+def test_after_a_reset_status_shows_the_kata_as_not_run_since(workspace):
+    write_reference(workspace)
+    assert tddkit("run", "sincostan", cwd=workspace).returncode == 0
+    assert tddkit("reset", "sincostan", cwd=workspace).returncode == 0
+    row = sincostan_row(workspace)
+    assert (row["light"], row["passed"], row["unlocked"]) == (None, 0, True), "not run since; the unlock was earned"
+    table = tddkit("status", cwd=workspace).stdout
+    assert re.search(r"> sincostan\s+-\s+0/", table), table
+    assert "Step 1/" in tddkit("next", cwd=workspace).stdout, "the reset kata is the current one again"
+    assert len(tddkit("log", "--json", cwd=workspace).stdout) > 2, "the history keeps the runs"
+    assert tddkit("run", "sincostan", cwd=workspace).returncode == 1
+    assert sincostan_row(workspace)["light"] == "red"
+
+
+def test_a_hint_before_any_run_runs_the_kata_for_its_step(workspace):
+    at_step_3(workspace)
+    step3 = SINCOSTAN.step(3)
+    done = tddkit("hint", cwd=workspace)
+    assert done.returncode == 0, done.stderr
+    assert f"Hint 1/{len(step3.hints)} for sincostan step 3" in done.stdout and step3.hints[0] in done.stdout
+    assert "RED" in done.stdout, "says it ran the tests, and their light"
+    with sqlite3.connect(workspace / ".tddkit" / "state.db") as db:
+        assert db.execute("SELECT step, shown FROM hints").fetchall() == [(3, 1)], "step 1's hints are not used up"
+
+
+def test_a_hint_after_an_edit_runs_again_and_a_fresh_run_is_read_not_repeated(workspace):
+    at_step_3(workspace)
+    assert tddkit("run", cwd=workspace).returncode == 1
+    fresh = subprocess.run([sys.executable, "-X", "importtime", "-m", "tddkit", "hint"], cwd=workspace,
+                           capture_output=True, text=True, timeout=60)
+    assert "for sincostan step 3" in fresh.stdout and "RED" not in fresh.stdout
+    imported = {line.split("|")[-1].strip().split(".")[0] for line in fresh.stderr.splitlines() if "|" in line}
+    assert not imported & {"pytest", "_pytest", "hypothesis"}, "a fresh run is read from state"
+    (workspace / "katas" / "sincostan.py").write_text("# starting over\n")
+    edited = tddkit("hint", cwd=workspace)
+    assert "AMBER" in edited.stdout and "for sincostan step 3" not in edited.stdout

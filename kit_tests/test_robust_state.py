@@ -42,14 +42,15 @@ def assert_consistent_history(ws):
 
 def test_runs_hints_and_status_at_once_all_finish_and_all_runs_are_recorded(ws):
     mine = write_learner(ws, QUICK_AMBER)
+    assert tddkit("run", KATA, cwd=ws).returncode == 3  # so that a hint reads this run and runs nothing
     commands = [("run", KATA)] * 4 + [("hint", KATA)] * 2 + [("status",)] * 2
     with ThreadPoolExecutor(len(commands)) as pool:
         done = list(pool.map(lambda c: tddkit(*c, cwd=ws), commands))
     for command, d in zip(commands, done):
         assert b"Traceback" not in d.stderr, (command, d.stderr.decode()[-2000:])
         assert d.returncode == (3 if command[0] == "run" else 0), (command, d.stderr.decode())
-    assert len(assert_consistent_history(ws)) == 4
-    assert_intact(ws, mine, runs=4)
+    assert len(assert_consistent_history(ws)) == 5
+    assert_intact(ws, mine, runs=5)
 
 
 # -- kill -9 in the middle of recording ---------------------------------------------------------

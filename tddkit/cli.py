@@ -1,6 +1,7 @@
 """The `tddkit` command line: parses arguments and hands each command to the module that does it.
 
-Imports are lazy: `status`, `hint` and `log` only read state, and must not pay for pytest.
+Imports are lazy: `status`, `hint` and `log` only read state, and must not pay for pytest (`hint`
+alone runs the tests, when no run is as new as the code: its step must be the code's).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import sys
 from pathlib import Path
 
 from tddkit import messages
-from tddkit.errors import TddkitError
+from tddkit.errors import StateError, TddkitError
 
 # Exit statuses (documented in --help and the README).
 OK, RED, USAGE, AMBER = 0, 1, 2, 3
@@ -114,8 +115,21 @@ def cmd_hint(args) -> int:
     ws = workspace.find()
     with ws.open_state() as state:
         kata = chosen_kata(args.kata, state)
+        if hints.needs_a_run(ws, kata, state):  # the step must be the code's, not a stale run's
+            run_before_hint(ws, kata, state)
         print(hints.next_hint(kata, state))
     return OK
+
+
+def run_before_hint(ws, kata, state) -> None:
+    from tddkit import judge, render
+
+    outcome = judge.judge(ws, kata, state)
+    v = outcome.verdict
+    if outcome.not_recorded:  # nor could the hint be: one line, as for any state that cannot be written
+        raise StateError(outcome.not_recorded)
+    print(messages.HINT_RAN_FIRST.format(messages.RUN_SUMMARY.format(
+        light=render.light_label(v.light), kata=kata.id, passed=v.passed, total=v.total)))
 
 
 def cmd_solution(args) -> int:
@@ -133,7 +147,12 @@ def cmd_reset(args) -> int:
 
     ws = workspace.find()
     kata = catalogue.find(args.kata)
-    print(reset.restore_tests(ws, kata) if args.tests else reset.restore_stub(ws, kata))
+    if args.tests:
+        print(reset.restore_tests(ws, kata))
+        return OK
+    print(reset.restore_stub(ws, kata))
+    with ws.open_state() as state:
+        state.record_reset(kata.id)  # its last light was that of the code just put aside
     return OK
 
 
@@ -282,7 +301,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("status", cmd_status, "every kata: light, tests passed, steps, unlocked; and a progress bar",
                 aliases=["list"])
     p.add_argument("--json", action="store_true", help="print a JSON list, one object per kata")
-    p = command("hint", cmd_hint, "show one more hint for the current step")
+    p = command("hint", cmd_hint, "show one more hint for the current step (runs the kata's tests first when "
+                                  "they have not run since your last save)")
     p.add_argument("kata", nargs="?", metavar="KATA")
     p = command("solution", cmd_solution, "show the reference solution and a diff with yours (once GREEN)")
     p.add_argument("kata", metavar="KATA")

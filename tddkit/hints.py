@@ -1,10 +1,36 @@
-"""`tddkit hint`: one more hint for the current step, remembering how many were shown."""
+"""`tddkit hint`: one more hint for the current step, remembering how many were shown.
+
+The step is that of the last run; when that run is missing or older than the code, `tddkit hint`
+runs the tests first (the one time it imports pytest)."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from tddkit import messages, progress
 from tddkit.catalogue import Kata
 from tddkit.light import GREEN
+
+
+def needs_a_run(ws, kata: Kata, state) -> bool:
+    """A hint's step comes from a run of the code as it is: there is none (never run, or reset
+    since), or the learner saved after it. Saves are judged by the files' times: a wrong guess
+    costs a hint for the wrong step, never a wrong light."""
+    last = state.last_run(kata.id)
+    return last is None or _last_save(ws.root, kata) > last["at"]
+
+
+def _last_save(root: Path, kata: Kata) -> float:
+    """When the kata's files (a package's too) were last written; 0 when there are none."""
+    times = [0.0]
+    for rel in kata.files:
+        path = root / rel
+        for file in (path.rglob("*") if path.is_dir() else [path]):
+            try:
+                times.append(file.stat().st_mtime)
+            except OSError:  # not there: the kata's other file (greetings.py or greetings/)
+                pass
+    return max(times)
 
 
 def next_hint(kata: Kata, state) -> str:

@@ -75,6 +75,7 @@ HINT = "Hint {n}/{of} for {kata} step {step} ({title}):\n  {text}"
 NO_HINTS = "There are no hints for {} step {}; the lesson has the details: `tddkit next`."
 NO_HINT_NEEDED = "{kata} is GREEN: every step passes, no hint needed. `tddkit solution {kata}` shows the reference beside your code."
 NO_MORE_HINTS = "That was the last hint for {} step {}. Read the failing test once more: it says what it expects."
+HINT_RAN_FIRST = "Ran the tests first, to find your step: {}\n"
 
 # -- solution -----------------------------------------------------------------------------
 SOLUTION_REFUSED = "the solution of {} is locked: {}. Make the tests pass first (`tddkit run {}`)"

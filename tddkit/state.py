@@ -40,6 +40,7 @@ CREATE TABLE IF NOT EXISTS lessons_seen (kata TEXT PRIMARY KEY, at REAL NOT NULL
 CREATE TABLE IF NOT EXISTS expected (
     kata TEXT PRIMARY KEY, digest TEXT NOT NULL, tests TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS resets (kata TEXT PRIMARY KEY, after_run INTEGER NOT NULL, at REAL NOT NULL);
 """
 
 
@@ -139,10 +140,21 @@ class State:
     def last_runs(self, kata: str, count: int) -> list[dict]:
         """The kata's `count` latest runs, newest first."""
         rows = self._rows(
-            "SELECT at, kata, light, passed, total, reason, tests FROM runs WHERE kata = ? ORDER BY id DESC LIMIT ?",
-            (kata, count),
+            "SELECT at, kata, light, passed, total, reason, tests FROM runs WHERE kata = ? "
+            "AND id > COALESCE((SELECT after_run FROM resets WHERE kata = ?), 0) ORDER BY id DESC LIMIT ?",
+            (kata, kata, count),
         )
         return [_run_row(r) for r in rows]
+
+    def record_reset(self, kata: str) -> None:
+        """The kata's stub was put back: its runs so far describe code that is gone, so from now on
+        the kata counts as not run (status, next, hint); the history (`tddkit log`) keeps them."""
+        self._write(
+            "INSERT INTO resets (kata, after_run, at) "
+            "VALUES (?, (SELECT COALESCE(MAX(id), 0) FROM runs WHERE kata = ?), ?) "
+            "ON CONFLICT (kata) DO UPDATE SET after_run = excluded.after_run, at = excluded.at",
+            (kata, kata, time.time()),
+        )
 
     def history(self, kata: str | None = None) -> list[dict]:
         sql = "SELECT at, kata, light, passed, total, reason, '[]' FROM runs"
