@@ -10,9 +10,12 @@ and the process group kill is all there is; docs/guarantees.md says so.
 from __future__ import annotations
 
 import os
+import re
 import secrets
+import shutil
 import signal
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -22,6 +25,8 @@ MEMORY_LIMIT = 2 * 1024**3  # bytes of address space for the test process and wh
 KILL_PATIENCE = 5.0  # seconds to keep killing marked processes that keep forking
 
 _PROC = Path("/proc")
+# A temp folder of the kit names its owner's pid (temp_prefix): tddkit-<what>-pid<pid>-<random>.
+_TEMP_FOLDER = re.compile(r"tddkit-.+-pid(\d+)-[^-]+")
 
 
 def new_marker() -> str:
@@ -112,7 +117,7 @@ def kill_marked(marker: str) -> None:
 
 
 def sweep_orphans() -> None:
-    """Kill what runs whose runner died (kill -9 of `tddkit`) left behind."""
+    """Kill what runs whose runner died (kill -9 of `tddkit`) left behind, then remove their temp folders."""
     for pid, marker in _marked():
         runner = marker.split(".", 1)[0]
         if runner.isdigit() and not _is_live(int(runner)):
@@ -120,3 +125,34 @@ def sweep_orphans() -> None:
                 os.kill(pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
                 pass
+    sweep_temp_folders()
+
+
+def temp_prefix(what: str) -> str:
+    """The prefix of a temp folder this process makes, naming its pid: once the process is dead,
+    the next run removes what it left (sweep_temp_folders)."""
+    return f"tddkit-{what}-pid{os.getpid()}-"
+
+
+def sweep_temp_folders() -> None:
+    """Remove the kit's temp folders whose owner is dead (killed before it could clean up)."""
+    try:
+        entries = list(os.scandir(tempfile.gettempdir()))
+    except OSError:
+        return
+    for entry in entries:
+        match = _TEMP_FOLDER.fullmatch(entry.name)
+        if match and entry.is_dir(follow_symlinks=False) and not _exists(int(match[1])):
+            shutil.rmtree(entry.path, ignore_errors=True)
+
+
+def _exists(pid: int) -> bool:
+    """The process is there (a zombie too: its parent may still clean up), whoever owns it.
+    Asked of the system, not /proc, so that where there is no /proc nothing live is removed."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True

@@ -10,7 +10,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from tddkit import content, runner
+from tddkit import confine, content, runner
 from tddkit.catalogue import Kata
 
 COLLECT_TIMEOUT = 60.0
@@ -31,7 +31,7 @@ def scratch_workspace(kata: Kata, version: str, where: Path) -> Path:
 
 
 def collect(kata: Kata) -> list[dict]:
-    with tempfile.TemporaryDirectory(prefix=f"tddkit-{kata.id}-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=confine.temp_prefix(kata.id)) as tmp:
         ws = scratch_workspace(kata, content.REFERENCE, Path(tmp))
         raw = runner.run_tests(ws, list(kata.tests), COLLECT_TIMEOUT, collect_only=True)
     collected = raw.of_kind("collected")

@@ -39,7 +39,7 @@ class KataReport:
 
 
 def run_version(kata: Kata, version: str, expected: list[dict], order: str = FILE) -> light.Verdict:
-    with tempfile.TemporaryDirectory(prefix=f"tddkit-verify-{kata.id}-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=runner.confine.temp_prefix(f"verify-{kata.id}")) as tmp:
         ws = scratch_workspace(kata, version, Path(tmp))
         raw = runner.run_tests(ws, list(kata.tests), kata.timeout, derandomize=True, order=order)
     return light.decide(kata.id, expected, raw)

@@ -49,7 +49,7 @@ class ForkRunner:
         # Every test process is forked from the server and so carries its marker: what they start,
         # even in a session of its own, is found by it and killed when the watch ends.
         self.marker = env[confine.MARKER] = confine.new_marker()
-        self.folder = Path(tempfile.mkdtemp(prefix="tddkit-watch-"))
+        self.folder = Path(tempfile.mkdtemp(prefix=confine.temp_prefix("watch")))
         self.server = subprocess.Popen(
             [sys.executable, "-P", "-m", "tddkit.watch.forkserver"],  # -P: a tddkit/ folder in the workspace is not the kit
             cwd=root, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, start_new_session=True,
