@@ -14,8 +14,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from robust_support import (LEARNER, LEARNER_ENV, REFERENCE, STUB, plain_pytest, robust_template, run_json,  # noqa: F401
-                            write_learner, ws)
+from robust_support import (KATA, LEARNER, LEARNER_ENV, REFERENCE, STUB, TESTS, not_unlocked, plain_pytest,  # noqa: F401
+                            robust_template, run_json, tddkit, write_learner, ws)
 from test_watch import SAME_SIZE_WRONG, Watch
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="watch mode's fork server")
@@ -95,3 +95,34 @@ def test_pytest_variables_of_the_learner_s_shell_are_ignored_by_watch_as_by_run(
     assert run_json(ws, env={variable: value})["light"] == "red"
     got = watch_light(ws, **{variable: value})
     assert got["light"] == "red" and got["passed"] == 0, got["reason"]
+
+
+def test_an_init_file_beside_the_tests_is_amber_until_reset_moves_it_aside(ws):
+    write_learner(ws, REFERENCE)
+    (ws / "tests" / "__init__.py").write_text("")  # even empty, it changes how pytest imports the tests
+    result = run_json(ws)
+    assert result["light"] == "amber" and "tests/__init__.py" in result["reason"], result["reason"]
+    assert not_unlocked(ws)
+    done = tddkit("reset", KATA, "--tests", cwd=ws)
+    assert done.returncode == 0, done.stderr
+    assert not (ws / "tests" / "__init__.py").exists()
+    assert run_json(ws)["light"] == "green"
+
+
+def test_bytecode_dropped_beside_the_tests_is_never_run(ws):
+    """A pyc where pytest keeps its rewritten tests, carrying the test file's own hash (so pytest
+    would take it) but other code: the kit's runs never read bytecode from the workspace's tests."""
+    import importlib.util
+    import marshal
+
+    from _pytest.assertion.rewrite import PYC_TAIL
+
+    source = (ws / TESTS).read_bytes()
+    forged = compile("raise SystemExit('forged bytecode ran')", str(ws / TESTS), "exec")
+    cache = ws / "tests" / "__pycache__"
+    cache.mkdir(exist_ok=True)
+    (cache / (TESTS.name[:-3] + PYC_TAIL)).write_bytes(
+        importlib.util.MAGIC_NUMBER + b"\x03\x00\x00\x00" + importlib.util.source_hash(source)[:8] + marshal.dumps(forged))
+    result = run_json(ws)
+    assert result["light"] == "red" and result["passed"] == 0, result["reason"]
+    assert watch_light(ws)["light"] == "red"

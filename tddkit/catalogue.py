@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from tddkit import messages
 from tddkit.errors import UsageError
@@ -63,6 +63,14 @@ class Kata:
     def shipped(self) -> tuple[str, ...]:
         """The files the kit ships and the learner must not change: tests and given files."""
         return self.tests + self.given
+
+    @property
+    def guarded(self) -> tuple[str, ...]:
+        """What the tamper check compares with the kit's: the shipped files, and an __init__.py
+        beside the tests, which the kit does not ship (with one, pytest would import the tests as
+        a package, running that file first)."""
+        beside = (str(PurePosixPath(test).parent / "__init__.py") for test in self.tests)
+        return self.shipped + tuple(dict.fromkeys(path for path in beside if path not in self.shipped))
 
 
 _packs: list[Path] = []

@@ -22,6 +22,13 @@ CHECKED_HASH = 0b11  # .pyc flags (PEP 552): based on the source's hash, checked
 ORDER = "TDDKIT_ORDER"  # the order the tests run in (order.py); a learner's runs: file order
 
 
+def bytecode_folder(root: Path) -> Path:
+    """Where a test process caches the bytecode of what it imports from the workspace (Python's
+    pycache_prefix): not the workspace's own __pycache__ folders, whose files anyone may drop
+    there, even one that carries a test file's hash and other code."""
+    return root / ".tddkit" / "pycache"
+
+
 def forget_stale_bytecode(root: Path) -> None:
     """Delete the workspace's cached bytecode that Python trusts on its source's timestamp.
 
@@ -30,9 +37,12 @@ def forget_stale_bytecode(root: Path) -> None:
     so a .pyc written during one run is never trusted by the next. A checked-hash .pyc is
     compared with the source itself on every import: those are kept (pytest 9 writes its
     rewritten test modules that way, and rewriting the tests takes a while on every run).
+    Both places are cleaned: the test process's own folder, and the workspace's __pycache__
+    folders, which the subprocesses the tests start (`python -m katas.x`) use.
     """
+    mirror = bytecode_folder(root) / root.relative_to(root.anchor)
     for folder in ("katas", "tests"):
-        for pyc in (root / folder).glob("**/__pycache__/*.pyc"):
+        for pyc in (*(root / folder).glob("**/__pycache__/*.pyc"), *(mirror / folder).glob("**/*.pyc")):
             try:
                 with open(pyc, "rb") as f:
                     flags = int.from_bytes(f.read(8)[4:8], "little")
@@ -87,6 +97,9 @@ def run(args: list[str], fd: int, token: str, hypothesis_mode: str = "", order: 
             import importlib
 
             importlib.invalidate_caches()  # the workspace's folders as they are now
+            # From here on (the tests and the learner's modules; pytest and its plugins are
+            # imported already) bytecode is read and written in the kit's own folder.
+            sys.pycache_prefix = str(bytecode_folder(Path(root)))
             forget_stale_bytecode(Path(root))
 
     return int(pytest.main([*args, *extra_args], plugins=[report, SessionStart(), *in_order]))

@@ -122,9 +122,11 @@ def install_solution(kata: Kata, workspace: Path) -> list[Path]:
 
 
 def install_shipped(kata: Kata, workspace: Path, paths=None) -> None:
-    """Copy the kata's tests and given files (or those of `paths`) as the kit ships them."""
+    """Copy the kata's tests and given files (or those of `paths`) as the kit ships them; a path
+    the kit does not ship (a stray tests/__init__.py, moved aside by reset) stays absent."""
     for rel in kata.shipped if paths is None else paths:
-        copy_path(kata.root / rel, workspace / rel)
+        if (kata.root / rel).exists():
+            copy_path(kata.root / rel, workspace / rel)
 
 
 def shipped_digest(kata: Kata, relpath: str) -> str | None:

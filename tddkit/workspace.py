@@ -104,9 +104,10 @@ class Workspace:
         return State(self.state_path, read_only=read_only)
 
     def changed_shipped_files(self, kata: Kata) -> list[str]:
-        """The kata's tests and given files that differ from the kit's (the tamper check)."""
+        """The kata's tests and given files that differ from the kit's, and files beside the tests
+        that the kit does not ship (the tamper check)."""
         return [
-            rel for rel in kata.shipped
+            rel for rel in kata.guarded
             if content.file_digest(self.root / rel) != content.shipped_digest(kata, rel)
         ]
 
