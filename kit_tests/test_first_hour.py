@@ -155,3 +155,57 @@ def test_a_hint_after_an_edit_runs_again_and_a_fresh_run_is_read_not_repeated(wo
     (workspace / "katas" / "sincostan.py").write_text("# starting over\n")
     edited = tddkit("hint", cwd=workspace)
     assert "AMBER" in edited.stdout and "for sincostan step 3" not in edited.stdout
+
+
+# -- 6. the command line's rough edges ----------------------------------------------------------
+
+def test_an_extra_argument_shows_the_command_s_own_usage(workspace):
+    done = tddkit("run", "sincostan", "extra", cwd=workspace)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.startswith("usage: tddkit run ") and "unrecognized arguments: extra" in done.stderr
+
+
+def test_with_json_an_error_is_json_too_with_the_same_exit_status(workspace, tmp_path):
+    for command, cwd in ((("run", "--json", "nosuch"), workspace), (("status", "--json"), tmp_path),
+                         (("log", "nosuch", "--json"), workspace)):
+        done = tddkit(*command, cwd=cwd)
+        assert done.returncode == 2, command
+        error = json.loads(done.stdout)
+        assert set(error) == {"error"} and error["error"] in done.stderr, command
+
+
+def test_kata_s_help_lists_the_katas(tmp_path):
+    names = ", ".join(catalogue.ids())
+    for command in ("run", "next", "hint", "lesson", "solution", "reset", "watch", "coverage", "log"):
+        shown = " ".join(tddkit(command, "--help", cwd=tmp_path).stdout.split())
+        assert names in shown, command
+
+
+def test_a_kata_name_in_another_case_is_suggested(workspace):
+    for name, kata in (("MRO", "mro"), ("Sincostan", "sincostan"), ("TRANSPORT", "transport")):
+        done = tddkit("run", name, cwd=workspace)
+        assert done.returncode == 2 and f"did you mean '{kata}'?" in done.stderr, done.stderr
+
+
+def test_solution_defaults_to_the_last_kata_unlocked_else_the_current_one(workspace):
+    refused = tddkit("solution", cwd=workspace)
+    assert refused.returncode == 1 and "the solution of sincostan is locked" in refused.stderr
+    write_reference(workspace)
+    assert tddkit("run", "sincostan", cwd=workspace).returncode == 0
+    shown = tddkit("solution", cwd=workspace)
+    assert shown.returncode == 0 and "Reference solution of sincostan" in shown.stdout, shown.stderr
+
+
+def test_lesson_needs_no_workspace(tmp_path):
+    mro = tddkit("lesson", "mro", cwd=tmp_path)
+    assert mro.returncode == 0 and catalogue.find("mro").lesson.strip() in mro.stdout, mro.stderr
+    first = tddkit("lesson", cwd=tmp_path)
+    assert first.returncode == 0 and "Kata 1/" in first.stdout, "the first kata's, with no workspace to say where you are"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_init_quotes_the_folder_for_the_shell(tmp_path):
+    done = tddkit("init", "my katas é", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "  cd 'my katas é'\n" in done.stdout
+    assert "  cd plain\n" in tddkit("init", "plain", cwd=tmp_path).stdout

@@ -113,6 +113,7 @@ def find(kata_id: str, among: tuple[Kata, ...] | None = None) -> Kata:
         if kata.id == kata_id:
             return kata
     names = [k.id for k in among]
-    close = difflib.get_close_matches(kata_id, names, n=1, cutoff=0.5)
-    hint = messages.DID_YOU_MEAN.format(close[0]) if close else messages.KNOWN_KATAS.format(", ".join(names))
+    by_lower = {name.lower(): name for name in names}  # `MRO` is nearest to `mro`, whatever the case
+    close = difflib.get_close_matches(kata_id.lower(), list(by_lower), n=1, cutoff=0.5)
+    hint = messages.DID_YOU_MEAN.format(by_lower[close[0]]) if close else messages.KNOWN_KATAS.format(", ".join(names))
     raise UsageError(messages.UNKNOWN_KATA.format(kata_id, hint))

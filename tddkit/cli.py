@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import sys
 from pathlib import Path
 
@@ -21,6 +22,9 @@ EXIT_FOR_LIGHT = {"green": OK, "red": RED, "amber": AMBER}
 DESCRIPTION = """\
 Test-driven-development katas: each kata's tests are written first and fail; make them pass
 one step at a time. Run in a workspace made by `tddkit init`. Bare `tddkit` is `tddkit next`."""
+
+KATA_HELP = "the kata: {katas}"
+KATA_HELP_CURRENT = KATA_HELP + " (default: the current kata)"
 
 EPILOG = """\
 exit status: 0 done or GREEN, 1 RED (or refused), 2 bad input or not a workspace, 3 AMBER.
@@ -37,8 +41,7 @@ def cmd_init(args) -> int:
     refuse_empty(args.pack, messages.EMPTY_PACK)
     target = Path(args.dir)
     workspace.init(target, Path(args.pack) if args.pack is not None else None)
-    cd = args.dir if args.dir != "." else "."
-    print(messages.INIT_DONE.format(path=target.resolve(), cd=cd))
+    print(messages.INIT_DONE.format(path=target.resolve(), cd=shlex.quote(args.dir)))
     return OK
 
 
@@ -70,9 +73,14 @@ def cmd_next(args) -> int:
 
 
 def cmd_lesson(args) -> int:
-    from tddkit import workspace
+    from tddkit import catalogue, workspace
+    from tddkit.errors import NotAWorkspace
 
-    ws = workspace.find()
+    try:
+        ws = workspace.find()
+    except NotAWorkspace:  # a lesson runs nothing: the first kata's, or KATA's, to read anywhere
+        show_lesson(catalogue.find(args.kata) if args.kata is not None else catalogue.load()[0])
+        return OK
     with ws.open_state() as state:
         kata = chosen_kata(args.kata, state)
         show_lesson(kata)
@@ -136,10 +144,19 @@ def cmd_solution(args) -> int:
     from tddkit import catalogue, solution, workspace
 
     ws = workspace.find()
-    kata = catalogue.find(args.kata)
     with ws.open_state() as state:
+        kata = catalogue.find(args.kata) if args.kata is not None else solution_kata(state)
         print(solution.show(ws, kata, state))
     return OK
+
+
+def solution_kata(state):
+    """The last kata, in learning order, whose solution is unlocked: the one just made GREEN, as
+    a rule. With none unlocked, the current kata, whose refusal says what is left to do."""
+    from tddkit import catalogue
+
+    unlocked = state.unlocked()
+    return next((k for k in reversed(catalogue.load()) if k.id in unlocked), None) or chosen_kata(None, state)
 
 
 def cmd_reset(args) -> int:
@@ -272,18 +289,31 @@ def show_hint_availability(kata, outcome, state) -> None:
 
 # -- parsing ------------------------------------------------------------------------------
 
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Names the katas in KATA's help when help is shown, so that other commands never read the
+    catalogue just to parse their arguments."""
+
+    def _get_help_string(self, action):
+        text = super()._get_help_string(action) or ""
+        if "{katas}" not in text:
+            return text
+        from tddkit import catalogue
+
+        return text.replace("{katas}", ", ".join(catalogue.ids()))
+
+
 def build_parser() -> argparse.ArgumentParser:
     from tddkit import __version__
 
     parser = argparse.ArgumentParser(prog="tddkit", description=DESCRIPTION, epilog=EPILOG,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+                                     formatter_class=HelpFormatter)
     parser.add_argument("--version", action="version", version=f"tddkit {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def command(name, func, help, aliases=()):
         p = sub.add_parser(name, help=help, description=help, aliases=list(aliases), epilog=EPILOG,
-                           formatter_class=argparse.RawDescriptionHelpFormatter)
-        p.set_defaults(func=func)
+                           formatter_class=HelpFormatter)
+        p.set_defaults(func=func, parser=p)
         return p
 
     p = command("init", cmd_init, "make a new workspace with every kata, its stub and its tests")
@@ -292,29 +322,29 @@ def build_parser() -> argparse.ArgumentParser:
                                                   "docs/authoring.md says), after the kit's own")
     p = command("next", cmd_next, "run the current kata (or KATA) and show its next step: lesson, failing test, "
                                   "where to edit")
-    p.add_argument("kata", nargs="?", metavar="KATA")
+    p.add_argument("kata", nargs="?", metavar="KATA", help=KATA_HELP_CURRENT)
     p = command("lesson", cmd_lesson, "show a kata's lesson again, the whole contract (default: the current kata)")
-    p.add_argument("kata", nargs="?", metavar="KATA")
+    p.add_argument("kata", nargs="?", metavar="KATA", help=KATA_HELP_CURRENT)
     p = command("run", cmd_run, "run a kata's tests once and show the light (default: the current kata)")
-    p.add_argument("kata", nargs="?", metavar="KATA")
+    p.add_argument("kata", nargs="?", metavar="KATA", help=KATA_HELP_CURRENT)
     p.add_argument("--json", action="store_true", help="print one JSON object (for editors and instructors)")
     p = command("status", cmd_status, "every kata: light, tests passed, steps, unlocked; and a progress bar",
                 aliases=["list"])
     p.add_argument("--json", action="store_true", help="print a JSON list, one object per kata")
     p = command("hint", cmd_hint, "show one more hint for the current step (runs the kata's tests first when "
                                   "they have not run since your last save)")
-    p.add_argument("kata", nargs="?", metavar="KATA")
+    p.add_argument("kata", nargs="?", metavar="KATA", help=KATA_HELP_CURRENT)
     p = command("solution", cmd_solution, "show the reference solution and a diff with yours (once GREEN)")
-    p.add_argument("kata", metavar="KATA")
+    p.add_argument("kata", nargs="?", metavar="KATA", help=KATA_HELP + " (default: the last kata unlocked)")
     p = command("reset", cmd_reset, "restore a kata's stub (your version is backed up first)")
-    p.add_argument("kata", metavar="KATA")
+    p.add_argument("kata", metavar="KATA", help=KATA_HELP)
     p.add_argument("--tests", action="store_true", help="restore the kata's shipped tests instead")
     p = command("verify", cmd_verify, "for kata authors: every kata red on its stub, green on its reference, "
                                       "every mutant rejected")
-    p.add_argument("katas", nargs="*", metavar="KATA")
+    p.add_argument("katas", nargs="*", metavar="KATA", help=KATA_HELP + " (default: every kata)")
     p.add_argument("--pack", metavar="PACK", help="check the katas of this kata pack instead of the kit's own")
     p = command("watch", cmd_watch, "re-run a kata's tests on every save and show the light (default: the current kata)")
-    p.add_argument("kata", nargs="?", metavar="KATA")
+    p.add_argument("kata", nargs="?", metavar="KATA", help=KATA_HELP_CURRENT)
     p.add_argument("--jsonl", action="store_true",
                    help="print one JSON object per verdict (the fields of `run --json`, plus changed_at and "
                         "verdict_at, Unix seconds) and nothing else on stdout")
@@ -322,9 +352,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--coverage", action="store_true", help="after each verdict, show the code no test asked for")
     p = command("coverage", cmd_coverage, "run a kata's tests under coverage.py (branches too): the lines of your "
                                           "code no test asked for, and an HTML report")
-    p.add_argument("kata", nargs="?", metavar="KATA")
+    p.add_argument("kata", nargs="?", metavar="KATA", help=KATA_HELP_CURRENT)
     p = command("log", cmd_log, "the traffic-light history of your runs, and your red/green rhythm")
-    p.add_argument("kata", nargs="?", metavar="KATA")
+    p.add_argument("kata", nargs="?", metavar="KATA", help=KATA_HELP + " (default: every kata)")
     p.add_argument("--json", action="store_true", help="print the runs and the rhythm summary as one JSON object")
     return parser
 
@@ -334,12 +364,16 @@ def main(argv: list[str] | None = None) -> int:
 
     output.prepare()
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:  # said by the command's own parser, with its own usage
+        getattr(args, "parser", parser).error(messages.UNRECOGNIZED.format(" ".join(extra)))
     if args.command is None:
         args = parser.parse_args(["next"])
     try:
         return args.func(args)
     except TddkitError as err:
+        if getattr(args, "json", False):  # an editor reading stdout gets the error as JSON too
+            print(json.dumps({"error": str(err)}))
         for line in str(err).splitlines() or [""]:  # one line per problem (a kata pack can have several)
             print(f"tddkit: {line}", file=sys.stderr)
         return err.exit_status

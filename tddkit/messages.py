@@ -5,6 +5,7 @@ without reading logic. Placeholders are filled with str.format."""
 UNKNOWN_KATA = "unknown kata '{}'; {}"
 DID_YOU_MEAN = "did you mean '{}'?"
 KNOWN_KATAS = "the katas are: {}"
+UNRECOGNIZED = "unrecognized arguments: {}"
 
 # -- workspaces ---------------------------------------------------------------------------
 NOT_A_WORKSPACE = "{} is not a tddkit workspace; make one with `tddkit init my-katas` and cd into it"
