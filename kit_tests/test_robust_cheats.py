@@ -13,7 +13,7 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-from robust_support import (REPO, STUB, TESTS, Cases, assert_intact, checked_json, expected_in,  # noqa: F401
+from robust_support import (REFERENCE, REPO, STUB, TESTS, Cases, assert_intact, checked_json, expected_in,  # noqa: F401
                             in_first_call, not_unlocked, robust_template, selected_tests, tddkit, with_reference,
                             write_learner)
 
@@ -232,6 +232,66 @@ def _(ws):
 def test_the_token_cannot_be_stolen_from_the_environment_or_the_report(runs):
     ws, mine, result = outcome(runs, "test_the_token_cannot_be_stolen_from_the_environment_or_the_report")
     assert_not_green(result, ws)
+    assert_intact(ws, mine, runs=1)
+
+
+REOPEN_REPORT = """
+import json as _json, os as _os
+
+
+def _steal_token():
+    \"\"\"The run's token, from the records already written: the report's descriptor is write-only,
+    so open it again, for reading, through /proc/self/fd.\"\"\"
+    for fd in range(3, 64):
+        try:
+            with open(f"/proc/self/fd/{fd}", "rb") as again:
+                data = again.read(1 << 20)
+        except OSError:
+            continue
+        for line in data.decode(errors="replace").splitlines():
+            try:
+                record = _json.loads(line.partition(" ")[2] if line[:1] != "{" else line)
+            except ValueError:
+                continue
+            if isinstance(record, dict) and record.get("token"):
+                return record["token"]
+    return ""
+"""
+
+
+@case("test_the_report_opened_again_for_reading_gives_nothing_to_forge_with")
+def _(ws):
+    # Inside the first test: take what the report holds (the collection, this test's start),
+    # write a pass for every test and the session's end, and leave before anything else is said.
+    lines = [{"kind": "test", "id": t["id"], "outcome": "passed", "message": "", "details": "", "output": "",
+              "duration": 0.0} for t in expected_in(ws)] + [{"kind": "finish", "exitstatus": 0}]
+    return write_learner(ws, in_first_call(f"""
+        import json, os
+        token = _steal_token()
+        for fd in range(3, 64):
+            try:
+                os.write(fd, "".join(json.dumps({{"token": token, **r}}) + "\\n" for r in {lines!r}).encode())
+            except OSError:
+                pass
+        os._exit(0)
+        """, base=FEW_WRONG + REOPEN_REPORT))
+
+
+def test_the_report_opened_again_for_reading_gives_nothing_to_forge_with(runs):
+    ws, mine, result = outcome(runs, "test_the_report_opened_again_for_reading_gives_nothing_to_forge_with")
+    assert_not_green(result, ws)
+    assert_intact(ws, mine, runs=1)
+
+
+@case("test_patching_the_math_module_at_import_does_not_change_what_the_tests_compare_with")
+def _(ws):
+    return write_learner(ws, REFERENCE + "\nmath.isclose = lambda *args, **kwargs: False\n")
+
+
+def test_patching_the_math_module_at_import_does_not_change_what_the_tests_compare_with(runs):
+    # Patched to say "never close", the tests would fail a correct solution: they do not.
+    ws, mine, result = outcome(runs, "test_patching_the_math_module_at_import_does_not_change_what_the_tests_compare_with")
+    assert result["light"] == "green", result["reason"]
     assert_intact(ws, mine, runs=1)
 
 

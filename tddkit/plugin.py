@@ -1,10 +1,11 @@
 """The pytest plugin that turns test outcomes into records, one JSON line each.
 
-It runs inside the test process, beside the learner's code. Each line carries a per-run
-token that the plugin takes out of the environment before any learner code is imported, and
-goes to a file descriptor that the runner opened: a learner's module cannot casually forge a
-result by printing or by writing the kit's files. (Code in the same process can always cheat
-on purpose; see docs/guarantees.md.)
+It runs inside the test process, beside the learner's code. Each line is signed with a per-run
+key (the token) that the test process reads from a pipe before any learner code is imported,
+and goes to a file descriptor that the runner opened. The lines hold no key: a learner's module
+that prints, writes the kit's files, or reads the report back (through /proc/self/fd) finds
+nothing to sign a forged result with. (Code in the same process can always cheat on purpose;
+see docs/guarantees.md.)
 
 Records, in the order they are written:
   collected      {"tests": [{"id", "step", "file", "line"}]}   the items pytest will run
@@ -17,6 +18,8 @@ Records, in the order they are written:
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import os
 import re
@@ -34,6 +37,11 @@ PASSED, FAILED, ERROR, SKIPPED, XFAILED, XPASSED = "passed", "failed", "error", 
 # Characters that must not reach a terminal or a UTF-8 encoder as they are: control codes (an
 # escape sequence in a learner's repr would drive the learner's terminal) and lone surrogates.
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def sign(token: str, body: str) -> str:
+    """The signature of one record's JSON: HMAC-SHA256 with the run's token as the key."""
+    return hmac.new(token.encode(), body.encode(), hashlib.sha256).hexdigest()
 
 
 def safe(text: str) -> str:
@@ -77,13 +85,14 @@ class ReportPlugin:
         self._returned: set[str] = set()  # tests whose function was called and returned
         self._first_of_group: dict[str, str] = {}  # test id -> its first failure, when it raised a group
         self.alone = False  # in the copy that runs a failing test alone: its outcome is not the test's
-        # Bound now, so that a learner's monkeypatching of json or os later cannot reroute us.
+        # Bound now, so that a learner's monkeypatching of json, hmac or os later cannot reroute us.
         self._dumps = json.dumps
         self._write = os.write
+        self._sign = sign
 
     def _emit(self, kind: str, **fields) -> None:
-        line = self._dumps({"token": self._token, "kind": kind, **fields}, ensure_ascii=True) + "\n"
-        data = line.encode()
+        body = self._dumps({"kind": kind, **fields}, ensure_ascii=True)
+        data = f"{self._sign(self._token, body)} {body}\n".encode()
         while data:
             data = data[self._write(self._fd, data):]
 

@@ -7,6 +7,7 @@ light: that is `light.decide`, from the records this module gathers.
 
 from __future__ import annotations
 
+import hmac
 import json
 import os
 import secrets
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tddkit import child, confine, messages
-from tddkit.plugin import OUTPUT_LIMIT
+from tddkit.plugin import OUTPUT_LIMIT, sign
 
 KIT_INI = Path(__file__).with_name("kit_pytest.ini")
 # --tb=native: pytest's own traceback formatting doubles the time of a run with many failures,
@@ -61,14 +62,17 @@ def pytest_args(test_files: list[str], collect_only: bool = False) -> list[str]:
 
 
 def parse_records(data: bytes, token: str) -> list[dict]:
-    """The plugin's records: lines that parse as JSON objects and carry this run's token."""
+    """The plugin's records: lines signed with this run's token whose JSON is an object."""
     records = []
     for line in data.decode("utf-8", "replace").splitlines():
+        signature, _, body = line.partition(" ")
+        if not hmac.compare_digest(signature, sign(token, body)):
+            continue
         try:
-            record = json.loads(line)
+            record = json.loads(body)
         except ValueError:
             continue
-        if isinstance(record, dict) and record.get("token") == token:
+        if isinstance(record, dict):
             records.append(record)
     return records
 

@@ -15,12 +15,17 @@ import subprocess
 import sys
 from fractions import Fraction
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
-from katas.sincostan import SinCosTan, sincostan
+# The math module as it is before your code is imported: what the tests compare with. Code that
+# changes the math module (math.isclose = ...) changes its own answers, not the tests' yardstick.
+math = SimpleNamespace(**vars(math))
+
+from katas.sincostan import SinCosTan, sincostan  # noqa: E402
 
 # The workspace root: the folder that holds katas/ and tests/.
 ROOT = Path(__file__).resolve().parents[1]
