@@ -47,16 +47,15 @@ def test_a_reference_that_is_not_green_in_every_order_is_a_defect():
         "reference (reverse order): tests/test_k.py::test_1 failed: "]
 
 
-def test_a_mutant_must_fail_the_tests_it_names_in_every_order():
+def test_a_mutant_must_fail_the_tests_it_names_in_file_order():
     caught, problems = verify.check_mutant(KATA, "m", in_every_order(verdict("failed", "passed")))
-    assert caught == ["test_0"]
-    assert problems == [f"mutant m: test_1 was named in caught_by but did not fail{verify.in_order(o)}" for o in ORDERS]
+    assert caught == ["test_0"] and problems == ["mutant m: test_1 was named in caught_by but did not fail"]
     caught, problems = verify.check_mutant(KATA, "m", in_every_order(GREEN))
     assert problems and "do not reject" in problems[0]
     assert verify.check_mutant(KATA, "m", in_every_order(verdict("passed", "failed"))) == (["test_1"], [])
-    caught, problems = verify.check_mutant(KATA, "m", in_every_order(verdict("passed", "failed"),
-                                                                     split=verdict("failed", "passed")))
-    assert problems == ["mutant m: test_1 was named in caught_by but did not fail (split order)"]
+    # In the other orders a mutant's run ends at its first failure: any test will do there.
+    assert verify.check_mutant(KATA, "m", in_every_order(verdict("passed", "failed"),
+                                                         split=verdict("failed", "passed"))) == (["test_1"], [])
 
 
 def test_a_mutant_caught_only_in_some_orders_is_weakly_caught():

@@ -33,7 +33,7 @@ def scratch_workspace(kata: Kata, version: str, where: Path) -> Path:
 def collect(kata: Kata) -> list[dict]:
     with tempfile.TemporaryDirectory(prefix=confine.temp_prefix(kata.id)) as tmp:
         ws = scratch_workspace(kata, content.REFERENCE, Path(tmp))
-        raw = runner.run_tests(ws, list(kata.tests), COLLECT_TIMEOUT, collect_only=True)
+        raw = runner.run_tests(ws, list(kata.tests), COLLECT_TIMEOUT, options=("--collect-only",))
     collected = raw.of_kind("collected")
     if not collected or raw.of_kind("collect_error"):
         raise CollectionFailed(f"could not collect the tests of {kata.id} against its reference:\n{raw.output}")

@@ -57,8 +57,8 @@ class RawRun:
         return [r for r in self.records if r.get("kind") == kind]
 
 
-def pytest_args(test_files: list[str], collect_only: bool = False) -> list[str]:
-    return [*test_files, *PYTEST_ARGS, *(["--collect-only"] if collect_only else [])]
+def pytest_args(test_files: list[str], options: tuple[str, ...] = ()) -> list[str]:
+    return [*test_files, *PYTEST_ARGS, *options]
 
 
 def parse_records(data: bytes, token: str) -> list[dict]:
@@ -89,11 +89,12 @@ def run_tests(
     test_files: list[str],
     timeout: float,
     *,
-    collect_only: bool = False,
+    options: tuple[str, ...] = (),
     derandomize: bool = False,
     order: str = "file",
 ) -> RawRun:
-    """Run the tests in a new test process, in `order` (order.py: verify's other orders)."""
+    """Run the tests in a new test process, in `order` (order.py: verify's other orders), with
+    pytest's `options` (`--collect-only`, or `-x` for a run that needs only its first failure)."""
     token = secrets.token_hex(16)
     marker = confine.new_marker()
     confine.sweep_orphans()
@@ -110,7 +111,7 @@ def run_tests(
         started = time.monotonic()
         try:
             proc = subprocess.Popen(
-                [sys.executable, "-P", "-m", "tddkit.child", *pytest_args(test_files, collect_only)],
+                [sys.executable, "-P", "-m", "tddkit.child", *pytest_args(test_files, options)],
                 cwd=workspace,
                 env=env,
                 stdin=subprocess.DEVNULL,
