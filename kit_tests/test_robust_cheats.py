@@ -179,9 +179,37 @@ def _forge():
 """
 
 
-STEAL_TOKEN = """
+RECORDS_IN_OPEN_FILES = """
 import json as _json, os as _os
 
+
+def _records_in_open_files():
+    \"\"\"Every JSON object in the files this process has open, read through each descriptor or,
+    for a write-only one, by opening it again through /proc/self/fd (after a record's signature,
+    if it has one).\"\"\"
+    for fd in range(3, 64):
+        try:
+            data = _os.pread(fd, 1 << 20, 0)
+        except OSError:
+            try:
+                with open(f"/proc/self/fd/{fd}", "rb") as again:
+                    data = again.read(1 << 20)
+            except OSError:
+                continue
+        for line in data.decode(errors="replace").splitlines():
+            try:
+                record = _json.loads(line if line[:1] == "{" else line.partition(" ")[2])
+            except ValueError:
+                continue
+            if isinstance(record, dict):
+                yield record
+
+
+def _token_in_records():
+    return next((r["token"] for r in _records_in_open_files() if r.get("token")), "")
+"""
+
+STEAL_TOKEN = RECORDS_IN_OPEN_FILES + """
 
 def _steal_token():
     \"\"\"The run's token, from wherever a learner might find it: the environment as the process
@@ -197,19 +225,7 @@ def _steal_token():
                 got = ""
             if got:
                 return got
-    for fd in range(3, 64):
-        try:
-            data = _os.pread(fd, 1 << 20, 0)
-        except OSError:
-            continue
-        for line in data.decode(errors="replace").splitlines():
-            try:
-                record = _json.loads(line)
-            except ValueError:
-                continue
-            if isinstance(record, dict) and record.get("token"):
-                return record["token"]
-    return ""
+    return _token_in_records()
 """
 
 
@@ -235,30 +251,6 @@ def test_the_token_cannot_be_stolen_from_the_environment_or_the_report(runs):
     assert_intact(ws, mine, runs=1)
 
 
-REOPEN_REPORT = """
-import json as _json, os as _os
-
-
-def _steal_token():
-    \"\"\"The run's token, from the records already written: the report's descriptor is write-only,
-    so open it again, for reading, through /proc/self/fd.\"\"\"
-    for fd in range(3, 64):
-        try:
-            with open(f"/proc/self/fd/{fd}", "rb") as again:
-                data = again.read(1 << 20)
-        except OSError:
-            continue
-        for line in data.decode(errors="replace").splitlines():
-            try:
-                record = _json.loads(line.partition(" ")[2] if line[:1] != "{" else line)
-            except ValueError:
-                continue
-            if isinstance(record, dict) and record.get("token"):
-                return record["token"]
-    return ""
-"""
-
-
 @case("test_the_report_opened_again_for_reading_gives_nothing_to_forge_with")
 def _(ws):
     # Inside the first test: take what the report holds (the collection, this test's start),
@@ -267,14 +259,14 @@ def _(ws):
               "duration": 0.0} for t in expected_in(ws)] + [{"kind": "finish", "exitstatus": 0}]
     return write_learner(ws, in_first_call(f"""
         import json, os
-        token = _steal_token()
+        token = _token_in_records()
         for fd in range(3, 64):
             try:
                 os.write(fd, "".join(json.dumps({{"token": token, **r}}) + "\\n" for r in {lines!r}).encode())
             except OSError:
                 pass
         os._exit(0)
-        """, base=FEW_WRONG + REOPEN_REPORT))
+        """, base=FEW_WRONG + RECORDS_IN_OPEN_FILES))
 
 
 def test_the_report_opened_again_for_reading_gives_nothing_to_forge_with(runs):
