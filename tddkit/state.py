@@ -45,6 +45,9 @@ CREATE TABLE IF NOT EXISTS resets (kata TEXT PRIMARY KEY, after_run INTEGER NOT 
 
 
 FULL_BELOW = 64 * 1024  # bytes free under which a failed write is put down to a full disk
+# Seconds to wait for another tddkit process (watch and run at once) to finish a write: a write
+# takes milliseconds, so waiting longer only keeps a learner from their light.
+BUSY_WAIT = 5
 
 
 class State:
@@ -63,7 +66,7 @@ class State:
         if immutable:  # read as it is: no lock, no WAL files, no schema to add
             db = sqlite3.connect(f"file:{quote(str(self.path))}?immutable=1", uri=True, isolation_level=None)
         else:
-            db = sqlite3.connect(self.path, timeout=15, isolation_level=None)
+            db = sqlite3.connect(self.path, timeout=BUSY_WAIT, isolation_level=None)
         try:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=FULL")
