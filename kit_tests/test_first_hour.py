@@ -10,6 +10,7 @@ import json
 import os
 import queue
 import re
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -18,7 +19,7 @@ import threading
 
 from conftest import tddkit, write_reference
 
-from tddkit import catalogue
+from tddkit import catalogue, lessons
 
 SINCOSTAN = catalogue.find("sincostan")
 
@@ -155,6 +156,40 @@ def test_a_hint_after_an_edit_runs_again_and_a_fresh_run_is_read_not_repeated(wo
     (workspace / "katas" / "sincostan.py").write_text("# starting over\n")
     edited = tddkit("hint", cwd=workspace)
     assert "AMBER" in edited.stdout and "for sincostan step 3" not in edited.stdout
+
+
+# -- 4. a workspace whose .tddkit/ is gone -------------------------------------------------------
+
+def test_a_workspace_without_its_tddkit_folder_is_named_and_repaired_with_katas_untouched(workspace):
+    at_step_3(workspace)
+    mine = {p: p.read_bytes() for p in (workspace / "katas").rglob("*") if p.is_file()}
+    shutil.rmtree(workspace / ".tddkit")
+    (workspace / "lessons" / "mro.md").unlink()
+    for command, cwd in ((["status"], workspace), (["run"], workspace / "katas"), (["init", "."], workspace)):
+        done = tddkit(*command, cwd=cwd)
+        assert done.returncode == 2 and "Traceback" not in done.stderr, (command, done.stderr)
+        assert len(done.stderr.splitlines()) == 1 and "`tddkit init --repair" in done.stderr, (command, done.stderr)
+    repaired = tddkit("init", "--repair", cwd=workspace)
+    assert repaired.returncode == 0 and "lessons/mro.md" in repaired.stdout, repaired.stderr
+    assert {p: p.read_bytes() for p in (workspace / "katas").rglob("*") if p.is_file()} == mine
+    assert (workspace / "lessons" / "mro.md").read_text() == lessons.learner_copy(catalogue.find("mro"))
+    assert "Step 3/" in tddkit("run", cwd=workspace).stdout, "a workspace again, the learner's code as it was"
+    again = tddkit("init", "--repair", cwd=workspace)
+    assert again.returncode == 2 and "nothing to repair" in again.stderr
+
+
+def test_repair_refuses_a_folder_that_is_no_workspace(tmp_path):
+    done = tddkit("init", "--repair", cwd=tmp_path)
+    assert done.returncode == 2 and "does not look like a tddkit workspace" in done.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_init_inside_a_workspace_names_it_and_makes_nothing(workspace):
+    for target, cwd in (("inner", workspace / "katas"), (str(workspace / "tests" / "new"), workspace.parent)):
+        done = tddkit("init", target, cwd=cwd)
+        assert done.returncode == 2 and done.stderr.splitlines() == [
+            f"tddkit: {target} is inside the tddkit workspace {workspace}; nothing was changed (make a new one outside it)"]
+    assert not (workspace / "katas" / "inner").exists() and not (workspace / "tests" / "new").exists()
 
 
 # -- 6. the command line's rough edges ----------------------------------------------------------

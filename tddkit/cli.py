@@ -40,7 +40,13 @@ def cmd_init(args) -> int:
     refuse_empty(args.dir, messages.EMPTY_FOLDER)
     refuse_empty(args.pack, messages.EMPTY_PACK)
     target = Path(args.dir)
-    workspace.init(target, Path(args.pack) if args.pack is not None else None)
+    pack = Path(args.pack) if args.pack is not None else None
+    if args.repair:
+        restored = workspace.repair(target, pack)
+        said = messages.REPAIR_RESTORED.format(", ".join(restored)) if restored else messages.REPAIR_NOTHING_MISSING
+        print(messages.REPAIR_DONE.format(path=target.resolve(), restored=said))
+        return OK
+    workspace.init(target, pack)
     print(messages.INIT_DONE.format(path=target.resolve(), cd=shlex.quote(args.dir)))
     return OK
 
@@ -320,6 +326,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dir", nargs="?", default=".", metavar="DIR", help="the folder to make (default: here)")
     p.add_argument("--pack", metavar="PACK", help="also put in the katas of this kata pack (a folder laid out as "
                                                   "docs/authoring.md says), after the kit's own")
+    p.add_argument("--repair", action="store_true", help="make again the .tddkit/ of a workspace that lost it, "
+                                                         "leaving katas/ as it is")
     p = command("next", cmd_next, "run the current kata (or KATA) and show its next step: lesson, failing test, "
                                   "where to edit")
     p.add_argument("kata", nargs="?", metavar="KATA", help=KATA_HELP_CURRENT)

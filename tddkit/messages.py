@@ -11,6 +11,15 @@ UNRECOGNIZED = "unrecognized arguments: {}"
 NOT_A_WORKSPACE = "{} is not a tddkit workspace; make one with `tddkit init my-katas` and cd into it"
 ALREADY_A_WORKSPACE = "{} is already a tddkit workspace; nothing was changed (to start over, `tddkit init` another folder)"
 INIT_WOULD_OVERWRITE = "{} already has {}; nothing was changed (choose an empty or new folder)"
+NOT_A_WORKSPACE_REPAIRABLE = ("{path} looks like a tddkit workspace whose .tddkit/ folder is gone; "
+                              "`tddkit init --repair {cd}` makes it again (katas/ is left as it is)")
+INIT_INSIDE_A_WORKSPACE = "{} is inside the tddkit workspace {}; nothing was changed (make a new one outside it)"
+REPAIR_NOT_NEEDED = "{} is a tddkit workspace already; nothing to repair"
+REPAIR_NOT_A_WORKSPACE = "{} does not look like a tddkit workspace (no katas/, tests/ and lessons/); nothing was changed"
+REPAIR_DONE = """Repaired the tddkit workspace in {path}: katas/ is as it was; {restored}.
+The history of your runs was in .tddkit/ and is not: `tddkit next` finds where your code is."""
+REPAIR_RESTORED = "put back {}"
+REPAIR_NOTHING_MISSING = "no other file was missing"
 INIT_NOT_A_FOLDER = "{} is a file, not a folder; nothing was changed"
 INIT_FAILED = "could not make a workspace in {} ({}); nothing was left behind"
 INIT_DONE = """Made a tddkit workspace in {path}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 import time
 import tomllib
@@ -165,14 +166,35 @@ class Workspace:
         return path.relative_to(self.root)
 
 def find(start: Path | None = None) -> Workspace:
-    """The workspace holding `start` (default: the current folder), or a helpful error."""
+    """The workspace holding `start` (default: the current folder), or a helpful error: one that
+    names the repair when a folder on the way up looks like a workspace that lost its .tddkit/."""
     start = (start or Path.cwd()).resolve()
-    for folder in (start, *start.parents):
-        if (folder / STATE_DIR / MARKER).is_file():
-            ws = Workspace(folder)
-            ws.use_its_pack()
-            return ws
+    root = enclosing(start)
+    if root is not None:
+        ws = Workspace(root)
+        ws.use_its_pack()
+        return ws
+    damaged = next((f for f in (start, *start.parents) if looks_like_a_workspace(f)), None)
+    if damaged is not None:
+        cd = "." if damaged == start else shlex.quote(str(damaged))
+        raise NotAWorkspace(messages.NOT_A_WORKSPACE_REPAIRABLE.format(path=damaged, cd=cd))
     raise NotAWorkspace(messages.NOT_A_WORKSPACE.format(start))
+
+
+def enclosing(folder: Path) -> Path | None:
+    """The root of the workspace that holds `folder` (itself or a folder above), if any."""
+    folder = folder.resolve()
+    return next((f for f in (folder, *folder.parents) if (f / STATE_DIR / MARKER).is_file()), None)
+
+
+def looks_like_a_workspace(folder: Path) -> bool:
+    """The folders init writes, without the kit's state: katas/, tests/ and lessons/. The kit's
+    own checkout has them too, with its catalogue beside them (katas.toml): it is no workspace."""
+    try:
+        return (all((folder / name).is_dir() for name in ("katas", "tests", "lessons"))
+                and not (folder / STATE_DIR / MARKER).is_file() and not (folder / "katas.toml").exists())
+    except OSError:
+        return False
 
 
 def planned_files() -> list[str]:
@@ -217,6 +239,11 @@ def _refuse_to_overwrite(target: Path) -> list[str]:
         raise UsageError(messages.INIT_NOT_A_FOLDER.format(target))
     if (target / STATE_DIR / MARKER).exists():
         raise UsageError(messages.ALREADY_A_WORKSPACE.format(target))
+    outer = enclosing(target)
+    if outer is not None:  # a workspace inside another one: its tests would run in both
+        raise UsageError(messages.INIT_INSIDE_A_WORKSPACE.format(target, outer))
+    if target.is_dir() and looks_like_a_workspace(target):
+        raise UsageError(messages.NOT_A_WORKSPACE_REPAIRABLE.format(path=target.resolve(), cd=shlex.quote(str(target))))
     blocking = next((p for p in target.parents if p.exists() and not p.is_dir()), None)
     if blocking is not None:
         raise UsageError(messages.INIT_NOT_A_FOLDER.format(blocking))
@@ -232,13 +259,58 @@ def _write_workspace(target: Path, pack: Path | None) -> Workspace:
     ws = Workspace(target.resolve())
     for kata in catalogue.load():
         install_kata(kata, target)
+    _write_state(ws, pack)
+    return ws
+
+
+def _write_state(ws: Workspace, pack: Path | None) -> None:
+    """The kit's .tddkit/: the state store, then the marker that makes the folder a workspace."""
+    (ws.root / STATE_DIR).mkdir(exist_ok=True)
     with ws.open_state():
         pass
     config = f'kit_version = "{_kit_version()}"\n'
     if pack is not None:
         config += f"pack = {json.dumps(str(pack.resolve()))}\n"  # a JSON string is a TOML string
-    (target / STATE_DIR / MARKER).write_text(config)
-    return ws
+    (ws.root / STATE_DIR / MARKER).write_text(config)
+
+
+def repair(target: Path, pack: Path | None = None) -> list[str]:
+    """Make again the .tddkit/ of a workspace that lost it, and put back the files init writes that
+    are missing outside katas/; katas/ (the learner's code) and every file still there stay as they
+    are. The paths put back, relative to the workspace."""
+    if (target / STATE_DIR / MARKER).is_file():
+        raise UsageError(messages.REPAIR_NOT_NEEDED.format(target))
+    outer = enclosing(target) if target.is_dir() else None
+    if outer is not None:
+        raise UsageError(messages.INIT_INSIDE_A_WORKSPACE.format(target, outer))
+    if not looks_like_a_workspace(target):
+        raise UsageError(messages.REPAIR_NOT_A_WORKSPACE.format(target))
+    if pack is not None:
+        catalogue.with_pack(pack)
+        catalogue.use_pack(pack)
+    missing = [rel for rel in planned_files() if not rel.startswith("katas/") and not os.path.lexists(target / rel)]
+    try:
+        for rel in missing:
+            _put_back_missing(target, rel)
+        _write_state(Workspace(target.resolve()), pack)
+    except OSError as err:
+        raise UsageError(messages.INIT_FAILED.format(target, err.strerror or err)) from None
+    return [rel for rel in missing if rel != STATE_DIR]
+
+
+def _put_back_missing(target: Path, rel: str) -> None:
+    """One missing path of a new workspace, as init writes it."""
+    skeleton = {"pytest.ini": PYTEST_INI, "README.md": LEARNER_README, ".gitignore": GITIGNORE}
+    if rel in skeleton:
+        (target / rel).write_text(skeleton[rel])
+    elif rel in ("solutions", STATE_DIR):
+        (target / rel).mkdir()
+    for kata in catalogue.load():
+        if rel == lesson_path(kata):
+            (target / rel).write_text(lessons.learner_copy(kata), encoding="utf-8")
+        elif rel in kata.shipped:
+            (target / rel).parent.mkdir(parents=True, exist_ok=True)
+            content.install_shipped(kata, target, [rel])
 
 
 def install_kata(kata: Kata, target: Path) -> None:
