@@ -41,6 +41,17 @@ class Mutant:
 
 
 @dataclass(frozen=True)
+class Equivalent:
+    """A machine-made mutant (`tddkit verify --mutate`) that behaves as the reference does under
+    the lesson's contract. Known by its text, not its line number: it outlives unrelated edits."""
+    file: str  # the reference file: solutions/sincostan.py
+    operator: str  # cosmic-ray's operator name: core/NumberReplacer
+    old: str  # the reference's changed line(s), stripped
+    new: str  # the mutant's, stripped
+    reason: str
+
+
+@dataclass(frozen=True)
 class Kata:
     id: str
     title: str
@@ -51,6 +62,7 @@ class Kata:
     lesson: str
     steps: tuple[Step, ...] = field(default=())
     mutants: tuple[Mutant, ...] = field(default=())
+    equivalents: tuple[Equivalent, ...] = field(default=())
     root: Path = Path()  # the folder the kata's files come from: the kit's content, or a pack
 
     def step(self, number: int) -> Step | None:

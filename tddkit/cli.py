@@ -183,6 +183,10 @@ def cmd_verify(args) -> int:
     from tddkit import catalogue, verify
 
     among = catalogue.with_pack(Path(args.pack)) if args.pack else catalogue.load()
+    if args.mutate:  # only the katas named: a kata's machine-made mutants take minutes
+        from tddkit import mutate
+
+        return mutate.mutate([catalogue.find(k, among) for k in args.katas])
     katas = [catalogue.find(k, among) for k in args.katas] if args.katas else list(among)
     return verify.verify(katas)
 
@@ -351,6 +355,9 @@ def build_parser() -> argparse.ArgumentParser:
                                       "every mutant rejected")
     p.add_argument("katas", nargs="*", metavar="KATA", help=KATA_HELP + " (default: every kata)")
     p.add_argument("--pack", metavar="PACK", help="check the katas of this kata pack instead of the kit's own")
+    p.add_argument("--mutate", action="store_true",
+                   help="instead, run the tests against machine-made mutants of each named kata's reference "
+                        "(needs the mutate extra; see docs/authoring.md)")
     p = command("watch", cmd_watch, "re-run a kata's tests on every save and show the light (default: the current kata)")
     p.add_argument("kata", nargs="?", metavar="KATA", help=KATA_HELP_CURRENT)
     p.add_argument("--jsonl", action="store_true",

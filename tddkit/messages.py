@@ -116,6 +116,18 @@ VERIFY_OK = ("verify: every kata is red on its stub, green on its reference, and
 VERIFY_FAILED = "verify: {} problem(s):"
 VERIFY_NOT_SOURCE = "verify checks the kit's own katas; it needs the kit's content, which was not found"
 
+# -- verify --mutate ----------------------------------------------------------------------
+MUTATE_NEEDS_EXTRA = ("verify --mutate needs cosmic-ray, the mutate extra: pip install 'tddkit[mutate]' "
+                      "(in a source checkout: pip install -e '.[mutate]')")
+MUTATE_NEEDS_KATA = "verify --mutate needs the kata to mutate: tddkit verify --mutate KATA"
+MUTATE_START = "{kata}: {total} machine-made mutants of the reference (cosmic-ray {version}), {known} known {equivalents} skipped; running {run} on {workers} workers..."
+MUTATE_REFERENCE_NOT_GREEN = "{kata}: the reference is not GREEN ({reason}), so its mutants prove nothing: see tddkit verify {kata}"
+MUTATE_SCORE = ("{kata}: {killed} of {run} killed ({timeouts} by the {timeout:g} s timeout): mutation score {score}; "
+                "{survivors} {survivor_word}; {seconds:.1f}s")
+MUTATE_SURVIVOR = "survivor {n} of {of}: {file} line {line}, {operator}"
+MUTATE_RECORD = "  equivalent (it behaves as the reference under the lesson's contract)? add to {meta}:"
+MUTATE_STALE = "{kata}: recorded equivalent {n} ({operator}: {old!r}) matches no mutant of the reference any more: remove it"
+
 # -- watch --------------------------------------------------------------------------------
 WATCH_HEADER = "tddkit watch: {kata} - {title}"
 WATCH_KEYS = "keys: [h] hint  [n] next kata  [l] list  [c] coverage  [q] quit"

@@ -14,14 +14,16 @@ import tomllib
 from pathlib import Path
 
 from tddkit import lessons, messages
-from tddkit.catalogue import Change, Kata, Mutant
+from tddkit.catalogue import Change, Equivalent, Kata, Mutant
 from tddkit.errors import TddkitError
 
 INDEX = "katas.toml"
-KATA_KEYS = {"files": list, "tests": list, "given": list, "timeout": (int, float), "mutants": list}
+KATA_KEYS = {"files": list, "tests": list, "given": list, "timeout": (int, float), "mutants": list,
+             "equivalent": list}
 REQUIRED = ("files", "tests")
 MUTANT_KEYS = {"name": str, "mistake": str, "caught_by": list, "change": list, "delete": list}
 CHANGE_KEYS = {"file": str, "old": str, "new": str}
+EQUIVALENT_KEYS = {"file": str, "operator": str, "old": str, "new": str, "reason": str}
 
 
 class PackError(TddkitError):
@@ -83,7 +85,7 @@ def _typed(table: dict, keys: dict, where: str) -> list[str]:
             problems.append(messages.PACK_UNKNOWN_KEY.format(where, key, ", ".join(keys)))
         elif not isinstance(value, keys[key]) or isinstance(value, bool):
             problems.append(messages.PACK_WRONG_TYPE.format(where, key))
-        elif isinstance(value, list) and key not in ("mutants", "change") and not all(isinstance(v, str) for v in value):
+        elif isinstance(value, list) and key not in ("mutants", "change", "equivalent") and not all(isinstance(v, str) for v in value):
             problems.append(messages.PACK_WRONG_TYPE.format(where, key))
     return problems
 
@@ -105,12 +107,17 @@ def _kata(folder: Path, kata_id: str) -> tuple[Kata, list[str]]:
         mutant, found = _mutant(table, f"{meta_path} (mutant {n})")
         mutants.append(mutant)
         problems += found
+    equivalents = []
+    for n, table in enumerate(meta.get("equivalent", []) if isinstance(meta.get("equivalent"), list) else [], start=1):
+        equivalent, found = _equivalent(table, f"{meta_path} (equivalent {n})")
+        equivalents += [equivalent] if not found else []
+        problems += found
     names = [m.name for m in mutants]
     problems += [messages.PACK_TWICE.format(meta_path, name) for i, name in enumerate(names) if name in names[:i]]
     kata = Kata(id=kata_id, title=lesson.title or kata_id, files=_strings(meta, "files"),
                 tests=_strings(meta, "tests"), given=_strings(meta, "given"),
                 timeout=float(meta["timeout"]) if isinstance(meta.get("timeout"), (int, float)) else 10.0,
-                lesson=lesson.text, steps=lesson.steps, mutants=tuple(mutants), root=folder)
+                lesson=lesson.text, steps=lesson.steps, mutants=tuple(mutants), equivalents=tuple(equivalents), root=folder)
     for rel in kata.shipped:
         if not (folder / rel).is_file():
             problems.append(messages.PACK_SHIPPED_MISSING.format(meta_path, rel))
@@ -149,6 +156,14 @@ def _mutant(table, where: str) -> tuple[Mutant, list[str]]:
     name = table.get("name") if isinstance(table.get("name"), str) else ""
     mistake = table.get("mistake") if isinstance(table.get("mistake"), str) else ""
     return Mutant(name, mistake, _strings(table, "caught_by"), tuple(changes), _strings(table, "delete")), problems
+
+
+def _equivalent(table, where: str) -> tuple[Equivalent | None, list[str]]:
+    if not isinstance(table, dict):
+        return None, [messages.PACK_WRONG_TYPE.format(where, "equivalent")]
+    problems = _typed(table, EQUIVALENT_KEYS, where)
+    problems += [messages.PACK_MISSING_KEY.format(where, key) for key in EQUIVALENT_KEYS if key not in table]
+    return (None if problems else Equivalent(**table)), problems
 
 
 def _clashes(katas: list[Kata], beside: tuple[Kata, ...]) -> list[str]:

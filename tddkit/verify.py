@@ -39,12 +39,18 @@ class KataReport:
     caught: dict[str, list[str]] = field(default_factory=dict)  # mutant -> tests that failed
 
 
-def run_version(kata: Kata, version: str, expected: list[dict], order: str = FILE) -> light.Verdict:
+def run_version(kata: Kata, version: str, expected: list[dict], order: str = FILE, *,
+                overlay: dict[str, str] | None = None, timeout: float | None = None) -> light.Verdict:
+    """`overlay`: learner files (path: text) written over the version, as a machine-made mutant
+    of `tddkit verify --mutate` is; `timeout`: instead of the kata's."""
     # In the other orders a mutant only has to be rejected: its first failing test says so.
-    first_failure_will_do = order != FILE and version not in (content.STUB, content.REFERENCE)
+    first_failure_will_do = overlay is not None or order != FILE and version not in (content.STUB, content.REFERENCE)
     with tempfile.TemporaryDirectory(prefix=runner.confine.temp_prefix(f"verify-{kata.id}")) as tmp:
         ws = scratch_workspace(kata, version, Path(tmp))
-        raw = runner.run_tests(ws, list(kata.tests), kata.timeout, derandomize=True, order=order,
+        for path, text in (overlay or {}).items():
+            (ws / path).write_text(text, encoding="utf-8")
+        raw = runner.run_tests(ws, list(kata.tests), kata.timeout if timeout is None else timeout,
+                               derandomize=True, order=order,
                                options=("-x",) if first_failure_will_do else ())
     return light.decide(kata.id, expected, raw)
 
