@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import queue
+import re
 import signal
 import sqlite3
 import subprocess
@@ -335,4 +336,91 @@ def test_keys_on_a_terminal_hint_list_and_quit(workspace):
             os.waitpid(pid, 0)
         except (ProcessLookupError, ChildProcessError):
             pass
+    assert wait_until_gone(workspace) == []
+
+
+class Terminal:
+    """`tddkit watch sincostan` on a pseudo-terminal of its own, `columns` wide, and what it drew."""
+
+    def __init__(self, workspace: Path, columns: int):
+        import pty
+
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:  # the watcher
+            os.chdir(workspace)
+            env = {k: v for k, v in os.environ.items() if not k.startswith("TDDKIT_") and k not in ("COLUMNS", "LINES")}
+            env.pop("NO_COLOR", None)
+            os.execve(sys.executable, [sys.executable, "-m", "tddkit", "watch", "sincostan"], env)
+        self.resize(columns)
+        self.screen = b""
+
+    def resize(self, columns: int) -> None:
+        """As a terminal window does: the kernel sends SIGWINCH to the watch."""
+        import fcntl
+        import struct
+        import termios
+
+        fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
+
+    def until(self, text: bytes, after: int = 0) -> None:
+        deadline = time.monotonic() + WAIT
+        while text not in self.screen[after:]:
+            assert time.monotonic() < deadline, f"{text!r} never shown; the screen: {self.screen[-2000:]!r}"
+            try:
+                self.screen += os.read(self.fd, 65536)
+            except OSError:
+                break
+
+    def frame(self, n: int = -1) -> list[str]:
+        """The lines of the n-th screen drawn, as seen (colour codes taken out)."""
+        text = self.screen.decode("utf-8", "replace").split("\033[H\033[2J")[n]
+        return [re.sub(r"\033\[[0-9;?]*[A-Za-z]", "", line) for line in text.splitlines()]
+
+    def exit_status(self) -> int:
+        _, status = os.waitpid(self.pid, 0)
+        return os.waitstatus_to_exitcode(status)
+
+    def close(self) -> None:
+        os.close(self.fd)
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+
+
+def test_on_a_terminal_watch_fits_the_width_redraws_on_resize_and_leaves_the_verdict_on_q(workspace):
+    term = Terminal(workspace, columns=50)
+    try:
+        term.until(b"tests passed")
+        term.until(b"\n", after=term.screen.rindex(b"tests passed"))
+        assert term.screen.startswith(b"\033[?1049h"), "drawn on the alternate screen, out of scrollback"
+        narrow = term.frame()
+        assert narrow and all(len(line) <= 50 for line in narrow), narrow
+        drawn = term.screen.count(b"\033[2J")
+        term.resize(120)
+        deadline = time.monotonic() + WAIT
+        while term.screen.count(b"\033[2J") == drawn or not term.screen.endswith(b"\n"):
+            assert time.monotonic() < deadline, "no redraw after the resize"
+            term.screen += os.read(term.fd, 65536)
+        wide = term.frame()
+        assert max(len(line) for line in wide) > 50, "the redraw uses the new width"
+        assert " ".join(narrow).split() == " ".join(wide).split(), "at 50 columns no word was broken"
+        os.write(term.fd, b"q")
+        term.until(b"\033[?1049l")
+        term.until(b"tests passed", after=term.screen.rindex(b"\033[?1049l"))
+        assert term.exit_status() == 0
+    finally:
+        term.close()
+    assert wait_until_gone(workspace) == []
+
+
+def test_ctrl_c_ends_watch_with_status_130_as_it_does_run(workspace):
+    term = Terminal(workspace, columns=80)
+    try:
+        term.until(b"tests passed")
+        os.write(term.fd, b"\x03")  # the terminal sends SIGINT to the watch
+        assert term.exit_status() == 130
+    finally:
+        term.close()
     assert wait_until_gone(workspace) == []

@@ -20,6 +20,7 @@ from tddkit import hints, light, messages, progress, status
 from tddkit.expected import expected_tests
 from tddkit.judge import record
 from tddkit.watch import runners
+from tddkit.watch.saves import SaveClock
 from tddkit.watch.watcher import snapshot
 
 SETTLE = 0.015  # seconds of quiet after an event before a run starts (editors save in bursts)
@@ -43,7 +44,7 @@ class Loop:
         self.ws, self.state, self.screen, self.keys, self.changes, self.runner = ws, state, screen, keys, changes, runner
         self.coverage = coverage
         self.job: Job | None = None
-        self.pending: float | None = None  # when the first change not yet shown was seen
+        self.clock = SaveClock()
         self.settle_until = 0.0
         self.last_light: str | None = None
         self.use(kata)
@@ -53,7 +54,7 @@ class Loop:
         self.expected = expected_tests(kata, self.state)
         self.last_light = None
         self.screen.kata(kata)
-        self.pending = time.time()
+        self.clock.saw(time.time(), during_a_run=True)  # a new kata: its first verdict counts from now
         if self.job is not None:
             self.cancel()
 
@@ -62,13 +63,16 @@ class Loop:
     def run(self) -> int:
         while True:
             timeout = None
-            if self.job is None and self.pending is not None:
+            if self.job is None and self.clock.pending is not None:
                 timeout = self.settle_until - time.monotonic()
                 if timeout <= 0:
                     self.start()
                     timeout = None
             sources = [self.changes] + ([self.runner] if self.job else []) + ([self.keys] if self.keys.active else [])
+            sources += [self.screen.resized] if self.screen.resized is not None else []
             ready, _, _ = select.select(sources, [], [], timeout)
+            if self.screen.resized in ready:
+                self.screen.redraw()
             if self.changes in ready:
                 self.on_change()
             if self.runner in ready:
@@ -80,14 +84,13 @@ class Loop:
         news = self.changes.take()
         if news is None:
             return
-        self.pending = news.first if self.pending is None else min(self.pending, news.first)
+        self.clock.saw(news.first, during_a_run=self.job is not None and not self.job.cancelled)
         self.settle_until = time.monotonic() + (SETTLE_AFTER_SAVE if news.saved else SETTLE)
         if self.job is not None:
             self.cancel()
 
     def start(self) -> None:
-        self.job = Job(self.pending, snapshot(self.ws.root), self.ws.changed_shipped_files(self.kata))
-        self.pending = None
+        self.job = Job(self.clock.take(), snapshot(self.ws.root), self.ws.changed_shipped_files(self.kata))
         try:
             self.runner.start(list(self.kata.tests), self.kata.timeout)
         except runners.ServerGone:
@@ -114,12 +117,13 @@ class Loop:
         job, self.job = self.job, None
         if cancelled or job.cancelled or snapshot(self.ws.root) != job.files:
             # Not counted: the files changed under it. Run again for the files as they are now.
-            self.pending = job.changed_at if self.pending is None else min(self.pending, job.changed_at)
+            self.clock.run_dropped(job.changed_at)
             return
         verdict = light.decide(self.kata.id, self.expected, raw, job.tampered)
         outcome = record(self.ws, self.kata, self.state, verdict, job.tampered)
         self.last_light = verdict.light
-        self.screen.verdict(self.kata, outcome, job.changed_at, time.time())
+        following = progress.current_kata(self.state) if verdict.light == light.GREEN else None
+        self.screen.verdict(self.kata, outcome, job.changed_at, time.time(), following and following.id)
         if self.coverage and verdict.light != light.AMBER:
             self.show_coverage()
 
@@ -129,7 +133,7 @@ class Loop:
         self.runner = runners.ThreadRunner(self.ws.root)
         self.screen.note(messages.WATCH_FALLBACK)
         if self.job is not None:
-            self.pending = self.job.changed_at if self.pending is None else min(self.pending, self.job.changed_at)
+            self.clock.run_lost(self.job.changed_at)
             self.job = None
 
     # -- keys ---------------------------------------------------------------------------------
@@ -181,7 +185,7 @@ def watch(ws, kata, *, jsonl: bool, keys: bool, coverage: bool = False) -> int:
 
     for sig in (signal.SIGTERM, getattr(signal, "SIGHUP", signal.SIGTERM)):
         signal.signal(sig, stop)
-    runner = changes = key_reader = None
+    runner = changes = key_reader = screen = None
     try:
         runner = runners.make_runner(ws.root)  # the fork server starts before any thread
         changes = Changes(ws.root)
@@ -195,11 +199,15 @@ def watch(ws, kata, *, jsonl: bool, keys: bool, coverage: bool = False) -> int:
                 return loop.run()
             finally:
                 runner = loop.runner
-    except (Stop, KeyboardInterrupt):
+    except Stop:
         return 0
+    except KeyboardInterrupt:  # as run, next and coverage: the shell's status for Ctrl-C
+        return 130
     finally:
         for sig in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", signal.SIGTERM)):
             signal.signal(sig, signal.SIG_IGN)  # clean up without being interrupted
+        if screen is not None:
+            screen.close()
         if runner is not None:
             runner.close()
         if key_reader is not None:

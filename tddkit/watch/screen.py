@@ -8,17 +8,22 @@ it when stdout is not a terminal or NO_COLOR is set; the light is always in word
 from __future__ import annotations
 
 import json
+import os
+import signal
 import sys
 import time
 
 from tddkit import messages, output, render
 from tddkit.light import GREEN, RED
+from tddkit.watch.fit import fit
 
 CLEAR = "\033[H\033[2J"
+ALTERNATE_SCREEN, NORMAL_SCREEN = "\033[?1049h", "\033[?1049l"  # as less and vim: redraws stay out of scrollback
 
 
-def verdict_lines(ws, kata, outcome, changed_at: float, verdict_at: float) -> list[str]:
-    """The light, the first failure and what happened, as a learner reads them."""
+def verdict_lines(ws, kata, outcome, changed_at: float, verdict_at: float, following: str | None = None) -> list[str]:
+    """The light, the first failure and what happened, as a learner reads them. `following`: the
+    kata [n] moves to (None: every kata is GREEN)."""
     v = outcome.verdict
     summary = messages.RUN_SUMMARY.format(light=render.light_label(v.light), kata=kata.id, passed=v.passed, total=v.total)
     clock = time.strftime("%H:%M:%S", time.localtime(verdict_at))
@@ -37,7 +42,10 @@ def verdict_lines(ws, kata, outcome, changed_at: float, verdict_at: float) -> li
     if outcome.not_recorded:
         lines.append(messages.NOT_RECORDED.format(outcome.not_recorded))
     if v.light == GREEN:
-        lines += ["", messages.WATCH_GREEN_NEXT.format(kata=kata.id)]
+        if following is None:
+            lines += ["", messages.WATCH_GREEN_LAST.format(kata=kata.id)]
+        else:
+            lines += ["", messages.WATCH_GREEN_NEXT.format(kata=kata.id, following=following)]
     return lines
 
 
@@ -53,13 +61,18 @@ class JsonLines:
     def running(self, kata) -> None:
         pass
 
-    def verdict(self, kata, outcome, changed_at: float, verdict_at: float) -> None:
+    def verdict(self, kata, outcome, changed_at: float, verdict_at: float, following: str | None = None) -> None:
         line = {**outcome.as_json(), "changed_at": changed_at, "verdict_at": verdict_at}
         sys.stdout.write(json.dumps(line) + "\n")
         sys.stdout.flush()
 
     def note(self, text: str) -> None:
         print(text, file=sys.stderr, flush=True)
+
+    resized = None  # nothing to redraw when the terminal changes size
+
+    def close(self) -> None:
+        pass
 
 
 class PlainLines:
@@ -76,25 +89,50 @@ class PlainLines:
     def running(self, kata) -> None:
         pass
 
-    def verdict(self, kata, outcome, changed_at: float, verdict_at: float) -> None:
-        self.note("\n".join(["", *verdict_lines(self.ws, kata, outcome, changed_at, verdict_at)]))
+    def verdict(self, kata, outcome, changed_at: float, verdict_at: float, following: str | None = None) -> None:
+        self.note("\n".join(["", *verdict_lines(self.ws, kata, outcome, changed_at, verdict_at, following)]))
 
     def note(self, text: str) -> None:
         print(text, flush=True)
 
+    resized = None
+
+    def close(self) -> None:
+        pass
+
 
 class InPlace(PlainLines):
-    """A terminal: the screen is redrawn in place, the header and keys always at the top."""
+    """A terminal: the screen is redrawn in place, the header and keys always at the top, on the
+    alternate screen (as less and vim), with lines broken between words at the terminal's width.
+    A resize redraws it; on the way out the last verdict is shown once on the normal screen."""
 
     def __init__(self, ws, keys_help: str):
         super().__init__(ws, keys_help)
         self.header: list[str] = []
         self.body: list[str] = []
         self.notes: list[str] = []
+        self.status = ""
+        self.verdict_shown = False
+        self.resized = Resizes()
+        sys.stdout.write(ALTERNATE_SCREEN)
 
     def _draw(self, status: str = "") -> None:
-        text = "\n".join([*self.header, status, *self.body, *([""] + self.notes if self.notes else [])])
-        sys.stdout.write(CLEAR + text + "\n")
+        self.status = status
+        lines = [*self.header, status, *self.body, *([""] + self.notes if self.notes else [])]
+        sys.stdout.write(CLEAR + "\n".join(fit(lines, terminal_width())) + "\n")
+        sys.stdout.flush()
+
+    def redraw(self) -> None:
+        """The terminal changed size: the same screen, fitted to the new width."""
+        self.resized.take()
+        self._draw(self.status)
+
+    def close(self) -> None:
+        """Back to the normal screen, the last verdict on it (the alternate one is gone with its text)."""
+        self.resized.close()
+        sys.stdout.write(NORMAL_SCREEN)
+        if self.verdict_shown:
+            sys.stdout.write("\n".join(fit(self.body, terminal_width())) + "\n")
         sys.stdout.flush()
 
     def kata(self, kata) -> None:
@@ -107,14 +145,55 @@ class InPlace(PlainLines):
     def running(self, kata) -> None:
         self._draw(render.paint(messages.WATCH_RUNNING.format(kata=kata.id), "dim"))
 
-    def verdict(self, kata, outcome, changed_at: float, verdict_at: float) -> None:
-        self.body = verdict_lines(self.ws, kata, outcome, changed_at, verdict_at)
+    def verdict(self, kata, outcome, changed_at: float, verdict_at: float, following: str | None = None) -> None:
+        self.body = verdict_lines(self.ws, kata, outcome, changed_at, verdict_at, following)
+        self.verdict_shown = True
         self.notes = []
         self._draw()
 
     def note(self, text: str) -> None:
         self.notes = [text]
         self._draw()
+
+
+def terminal_width() -> int:
+    try:
+        return os.get_terminal_size(sys.stdout.fileno()).columns
+    except (OSError, ValueError):
+        return 80
+
+
+class Resizes:
+    """SIGWINCH as a pipe the loop selects on (readable: the terminal changed size), so that the
+    redraw happens in the loop, never inside another draw."""
+
+    def __init__(self) -> None:
+        self._r, self._w = os.pipe()
+        os.set_blocking(self._r, False)
+        os.set_blocking(self._w, False)
+        self._before = signal.signal(signal.SIGWINCH, self._rang) if hasattr(signal, "SIGWINCH") else None
+
+    def _rang(self, signum, frame) -> None:
+        try:
+            os.write(self._w, b".")
+        except (BlockingIOError, OSError):  # full: a redraw is due already; closed: on the way out
+            pass
+
+    def fileno(self) -> int:
+        return self._r
+
+    def take(self) -> None:
+        try:
+            while os.read(self._r, 4096):
+                pass
+        except BlockingIOError:
+            pass
+
+    def close(self) -> None:
+        if hasattr(signal, "SIGWINCH"):
+            signal.signal(signal.SIGWINCH, self._before or signal.SIG_DFL)
+        os.close(self._r)
+        os.close(self._w)
 
 
 def make_screen(ws, jsonl: bool, keys_help: str):
