@@ -297,45 +297,19 @@ if "_pytest" in sys.modules:
 
 
 def test_keys_on_a_terminal_hint_list_and_quit(workspace):
-    import pty
-
-    pid, fd = pty.fork()
-    if pid == 0:  # the watcher, on a terminal of its own
-        os.chdir(workspace)
-        env = {k: v for k, v in os.environ.items() if not k.startswith("TDDKIT_")}
-        env.pop("NO_COLOR", None)
-        os.execve(sys.executable, [sys.executable, "-m", "tddkit", "watch", "sincostan"], env)
-    screen = b""
-
-    def until(text: bytes) -> None:
-        nonlocal screen
-        deadline = time.monotonic() + WAIT
-        while text not in screen:
-            assert time.monotonic() < deadline, f"{text!r} never shown; the screen: {screen[-2000:]!r}"
-            try:
-                screen += os.read(fd, 65536)
-            except OSError:
-                break
-
+    term = Terminal(workspace, columns=80)
     try:
-        until(b"RED")
-        assert b"\033[2J" in screen and b"\033[1;31m" in screen, "redrawn in place, in colour on a terminal"
-        assert b"[x] RED" in screen and b"[h] hint" in screen
-        os.write(fd, b"h")
-        until(b"Hint 1/")
-        os.write(fd, b"l")
-        until(b"katas green")
-        os.write(fd, b"q")
-        until(b"\n")
-        _, status = os.waitpid(pid, 0)
-        assert os.waitstatus_to_exitcode(status) == 0
+        term.until(b"RED")
+        assert b"\033[2J" in term.screen and b"\033[1;31m" in term.screen, "redrawn in place, in colour on a terminal"
+        assert b"[x] RED" in term.screen and b"[h] hint" in term.screen
+        os.write(term.fd, b"h")
+        term.until(b"Hint 1/")
+        os.write(term.fd, b"l")
+        term.until(b"katas green")
+        os.write(term.fd, b"q")
+        assert term.exit_status() == 0
     finally:
-        os.close(fd)
-        try:
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-        except (ProcessLookupError, ChildProcessError):
-            pass
+        term.close()
     assert wait_until_gone(workspace) == []
 
 
