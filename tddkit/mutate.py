@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -149,7 +150,7 @@ def mutate_kata(kata: Kata, pool: ThreadPoolExecutor, out=print) -> int:
     if reference.light != light.GREEN:
         out(messages.MUTATE_REFERENCE_NOT_GREEN.format(kata=kata.id, reason=reference.reason or reference.light))
         return 1
-    timeout = min(kata.timeout, max(MIN_TIMEOUT, TIMEOUT_FACTOR * (time.monotonic() - reference_started)))
+    timeout = min(kata.timeout, max(MIN_TIMEOUT, math.ceil(TIMEOUT_FACTOR * (time.monotonic() - reference_started))))
     verdicts = list(pool.map(lambda m: verify.run_version(kata, content.REFERENCE, expected, timeout=timeout,
                                                           overlay={content.learner_path(m.file): m.text}), new))
     survivors = [m for m, v in zip(new, verdicts) if v.light == light.GREEN]
