@@ -472,7 +472,7 @@ def test_greet_in_an_unknown_language_is_lookup_error():
 def test_python_m_reports_an_unknown_language():
     proc = run_python("-m", PKG, "Ada", "klingon")
     assert proc.returncode == 1 and proc.stdout == "" and "'klingon'" in proc.stderr \
-        and "Traceback" not in proc.stderr, (
+        and "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1, (
             "`python -m katas.greetings Ada klingon` prints a one-line message naming 'klingon' "
             "on stderr (no traceback), nothing on stdout, and exits with status 1; yours printed "
             f"{proc.stdout!r} on stdout, {proc.stderr[-300:]!r} on stderr, "
@@ -480,8 +480,8 @@ def test_python_m_reports_an_unknown_language():
         )
 
 
-def copy_of_the_package(tmp_path: Path, plugins: dict[str, str]) -> Path:
-    """A copy of the learner's `katas` package in TMP_PATH, with extra language modules."""
+def copy_of_the_package(tmp_path: Path) -> Path:
+    """A copy of the learner's `katas` package in TMP_PATH, to add language modules to."""
     copy = tmp_path / "katas"
     copy.mkdir()
     shutil.copy(ROOT / "katas" / "__init__.py", copy / "__init__.py")
@@ -489,47 +489,70 @@ def copy_of_the_package(tmp_path: Path, plugins: dict[str, str]) -> Path:
                     ignore=shutil.ignore_patterns("__pycache__"))
     languages = copy / "greetings" / "languages"
     languages.mkdir(exist_ok=True)
-    for name, source in plugins.items():
-        (languages / f"{name}.py").write_text(textwrap.dedent(source))
     return tmp_path
 
 
-PLUGINS = {
+PLUGINS = {  # written while the program runs, after `import katas.greetings`
     "pirate": """
         class Greeter:
             def greet(self, name):
                 return f"Ahoy, {name}!"
     """,
+    "old_english_2": """
+        class Greeter:
+            def greet(self, name):
+                return f"Hail, {name}!"
+    """,
+    "_common": """
+        PUNCTUATION = "!"
+    """,
+}
+BROKEN = {  # languages that exist but fail while importing
     "broken": """
         import _tddkit_no_such_module
+    """,
+    "halfbroken": """
+        from .klingon import Greeter
     """,
 }
 
 PLUGIN_PROBE = f"""
-import importlib
+import importlib, pathlib, textwrap
 g = importlib.import_module({PKG!r})
 out["file"] = g.__file__
-try:
-    out["pirate"] = g.greet("Ada", "pirate")
-except Exception as exc:
-    out["pirate"] = type(exc).__name__ + ": " + str(exc)
-try:
-    g.load_language("broken")
-except Exception as exc:
-    out["broken"] = [type(exc).__name__, getattr(exc, "name", None), isinstance(exc, LookupError)]
-else:
-    out["broken"] = ["nothing", None, False]
+languages = pathlib.Path(g.__file__).parent / "languages"
+
+def add(plugins):
+    for name, source in plugins.items():
+        (languages / (name + ".py")).write_text(textwrap.dedent(source))
+    importlib.invalidate_caches()
+
+def attempt(call):
+    try:
+        return ["returned", repr(call())]
+    except LookupError as exc:
+        return ["LookupError", str(exc)]
+    except Exception as exc:
+        return [type(exc).__name__, getattr(exc, "name", None)]
+
+add({PLUGINS!r})
+out["pirate"] = attempt(lambda: g.greet("Ada", "pirate"))
+out["old_english_2"] = attempt(lambda: g.greet("Ada", "old_english_2"))
+out["not_languages"] = {{n: attempt(lambda: g.load_language(n)) for n in ("__init__", "_common")}}
+out["greet_all"] = attempt(lambda: sorted(g.world.greet_all("Ada").items()))
+add({BROKEN!r})
+out["broken"] = {{n: attempt(lambda: g.load_language(n)) for n in {list(BROKEN)!r}}}
 """
 
 
 @pytest.fixture(scope="module")
 def plugin_probe(tmp_path_factory):
-    """A copy of the learner's package with languages/pirate.py and languages/broken.py added,
-    exercised in one fresh interpreter."""
+    """A copy of the learner's package, imported in one fresh interpreter, which then adds
+    language files to it (PLUGINS, then BROKEN) and uses them."""
     if not PKG_DIR.is_dir():
         return {"failed": "katas/greetings/ must be a package directory; yours does not exist"}
     try:
-        workspace = copy_of_the_package(tmp_path_factory.mktemp("plugins"), PLUGINS)
+        workspace = copy_of_the_package(tmp_path_factory.mktemp("plugins"))
         out = run_script(f"sys.path.insert(0, {str(workspace)!r})\n" + PLUGIN_PROBE, cwd=workspace)
     except pytest.fail.Exception as exc:
         return {"failed": str(exc)}
@@ -549,22 +572,55 @@ def plugin_result(plugin_probe: dict, key: str):
 
 @pytest.mark.step(4)
 def test_a_new_language_file_is_a_plugin(plugin_probe):
-    got = plugin_result(plugin_probe, "pirate")
-    assert got == "Ahoy, Ada!", (
-        "a language is any module in languages/: with a file languages/pirate.py added, "
-        f"greet('Ada', 'pirate') gives 'Ahoy, Ada!'; yours gave {got!r}"
+    got = [plugin_result(plugin_probe, "pirate"), plugin_result(plugin_probe, "old_english_2")]
+    want = [["returned", repr("Ahoy, Ada!")], ["returned", repr("Hail, Ada!")]]
+    assert got == want, (
+        "a language is any module in languages/, whatever its name (underscores and digits "
+        "too), even one added while the program runs: with languages/pirate.py and "
+        "languages/old_english_2.py added after `import katas.greetings`, greet('Ada', 'pirate') "
+        f"gives 'Ahoy, Ada!' and greet('Ada', 'old_english_2') 'Hail, Ada!'; yours gave {got}"
     )
 
 
 @pytest.mark.step(4)
-def test_a_broken_language_is_not_unknown(plugin_probe):
-    raised, name, lookup = plugin_result(plugin_probe, "broken")
-    assert (raised, name, lookup) == ("ModuleNotFoundError", "_tddkit_no_such_module", False), (
-        "a language module that exists but fails to import is not 'unknown': its own error "
-        "goes through unchanged. With languages/broken.py doing `import _tddkit_no_such_module`, "
-        "load_language('broken') raises ModuleNotFoundError for '_tddkit_no_such_module'; "
-        f"yours raised {raised} (name {name!r})"
+def test_world_greets_in_every_language(plugin_probe):
+    got = plugin_result(plugin_probe, "greet_all")
+    want = {"english": "Hello, Ada!", "french": "Bonjour, Ada !", "pirate": "Ahoy, Ada!",
+            "old_english_2": "Hail, Ada!"}
+    assert got == ["returned", repr(sorted(want.items()))], (
+        "world.greet_all(name) greets in every language in languages/, also one added while "
+        "the program runs, and in nothing else (languages/_common.py is not a language): with "
+        f"pirate.py, old_english_2.py and _common.py added, greet_all('Ada') is {want}; yours "
+        + (f"gave {got[1]} (as sorted items)" if got[0] == "returned" else f"raised {got[0]}: {got[1]}")
     )
+
+
+@pytest.mark.step(4)
+def test_init_and_private_modules_are_not_languages(plugin_probe):
+    got = plugin_result(plugin_probe, "not_languages")
+    for name, (raised, message) in got.items():
+        assert raised == "LookupError" and repr(name) in message, (
+            "a name that starts with '_' is not a language: languages/__init__.py is the "
+            "subpackage itself and languages/_common.py a helper, so load_language"
+            f"({name!r}) raises LookupError naming {name!r}; yours "
+            + (f"returned {message}" if raised == "returned" else f"raised {raised}: {message}")
+        )
+
+
+@pytest.mark.step(4)
+def test_a_broken_language_is_not_unknown(plugin_probe):
+    got = plugin_result(plugin_probe, "broken")
+    want = {"broken": ["ModuleNotFoundError", "_tddkit_no_such_module"],
+            "halfbroken": ["ModuleNotFoundError", PKG + ".languages.klingon"]}
+    for language, imports in [("broken", "import _tddkit_no_such_module"),
+                              ("halfbroken", "from .klingon import Greeter")]:
+        raised, name = got[language]
+        assert [raised, name] == want[language], (
+            "a language module that exists but fails to import is not 'unknown': its own error "
+            f"goes through unchanged. With languages/{language}.py doing `{imports}`, "
+            f"load_language({language!r}) raises ModuleNotFoundError for {want[language][1]!r}; "
+            f"yours raised {raised} ({'name ' + repr(name) if raised != 'LookupError' else name})"
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -685,6 +741,16 @@ def test_loader_failure_leaves_no_module(tmp_path, fresh_names):
     assert name not in sys.modules, (
         "when the file's code raises, load_from_path lets the error through and takes the "
         "half-made module out of sys.modules; yours left it there"
+    )
+    exits = fresh_names("exits")
+    path = write(tmp_path / "exits.py", """
+        raise SystemExit(3)
+    """)
+    with pytest.raises(SystemExit):
+        load_from_path(exits, path)
+    assert exits not in sys.modules, (
+        "whatever the file's code raises, SystemExit too, load_from_path lets it through and "
+        "takes the half-made module out of sys.modules; yours left it there after SystemExit"
     )
     missing = fresh_names("missing")
     with pytest.raises(FileNotFoundError):

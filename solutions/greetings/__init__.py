@@ -15,10 +15,11 @@ _LAZY_SUBMODULES = {"world"}
 def load_language(name):
     """Import the language module katas.greetings.languages.NAME by name, at run time.
 
-    An unknown language (no such module, or not a plain module name) is a LookupError. A
+    An unknown language (no such module, not a plain module name, or a name starting with "_":
+    languages/__init__.py is the subpackage itself, a _module a helper) is a LookupError. A
     language module that exists but fails to import raises its own error unchanged.
     """
-    if not isinstance(name, str) or not name.isidentifier():
+    if not isinstance(name, str) or not name.isidentifier() or name.startswith("_"):
         raise LookupError(f"unknown language {name!r}")
     full_name = f"{_LANGUAGES}.{name}"
     try:
