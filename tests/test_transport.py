@@ -18,7 +18,7 @@ import zlib
 from dataclasses import dataclass, field
 
 import pytest
-from hypothesis import Phase, given, settings, strategies as st
+from hypothesis import Phase, example, given, settings, strategies as st
 
 from katas.netsim import WIRE_OVERHEAD, Link, SimulationLimit, Simulator, UdpNetwork
 from katas.transport import Receiver, Sender, TransferFailed
@@ -161,9 +161,16 @@ def payload(n: int, seed: int = 0) -> bytes:
 
 @pytest.mark.step(1)
 def test_perfect_channel_delivers_the_stream():
-    data = payload(5000)
-    t = transfer(data, Link(delay=0.01, max_packet=100))
+    data, max_packet, sizes = payload(5000), 100, []
+    t = transfer(data, Link(delay=0.01, max_packet=max_packet),
+                 tamper=lambda d, packet, rng: (d == "forward" and sizes.append(len(packet))) or packet)
     assert_stream(t, "over a perfect channel, 5000 bytes in packets of at most 100 bytes")
+    short = [n for n in sizes if n < max_packet]
+    assert len(short) <= 2, (
+        f"the sender uses as much of each packet as it can: over a perfect channel with "
+        f"max_packet={max_packet}, every packet is {max_packet} bytes but the last piece of data "
+        f"and the end of the stream; of yours, {len(short)} of {len(sizes)} packets were "
+        f"shorter (sizes {sorted(set(short))})\n{t.story()}")
 
 
 @pytest.mark.step(1)
@@ -230,6 +237,47 @@ def test_dead_channel_gives_up_with_transfer_failed():
         f"with max_timeouts={max_timeouts} and window={window} the sender should give up "
         f"after about {max_timeouts} timeouts; it had {fires} timer firings and sent {sent} "
         f"packets\n{t.story()}")
+
+
+@pytest.mark.step(3)
+def test_gives_up_after_exactly_max_timeouts():
+    # One packet in flight, so every timeout is that packet's: the n-th comes n x timeout
+    # after it first left.
+    max_timeouts, timeout = 5, 0.1
+    t = transfer(payload(100), Link(delay=0.005, max_packet=200, loss=1.0), window=1,
+                 timeout=timeout, max_timeouts=max_timeouts, max_time=120.0)
+    assert isinstance(t.error, TransferFailed), (
+        f"on a dead channel the sender must raise TransferFailed after {max_timeouts} "
+        f"timeouts in a row\n{t.story()}")
+    gave_up, want = t.net.now, max_timeouts * timeout
+    assert abs(gave_up - want) < timeout / 2, (
+        f"with max_timeouts={max_timeouts}, timeout={timeout} and window=1, the sender gives up "
+        f"at its {max_timeouts}th timeout in a row, {want:.1f} s after its packet first left: "
+        f"not fewer timeouts, not more; yours gave up at {gave_up:.3f} s, after about "
+        f"{gave_up / timeout:.0f} timeouts\n{t.story()}")
+
+
+def replay_the_first_packet():
+    """A network that delivers, in place of every packet of the sender, a copy of its first."""
+    first = []
+
+    def tamper(direction, packet, rng):
+        if direction != "forward":
+            return packet
+        first[:] = first or [packet]
+        return first[0]
+    return tamper
+
+
+@pytest.mark.step(3)
+def test_only_a_new_acknowledgement_resets_the_count():
+    t = transfer(payload(2000), Link(delay=0.005, max_packet=200), window=4, timeout=0.05,
+                 max_timeouts=5, tamper=replay_the_first_packet(), max_time=120.0)
+    assert isinstance(t.error, TransferFailed), (
+        "only a new acknowledgement resets the count of timeouts in a row: with every packet "
+        "replaced on the way by a copy of the first, the receiver acknowledges that first packet "
+        "again and again, nothing new, and the sender must give up with TransferFailed after "
+        f"max_timeouts=5 timeouts; the run ended: {t.outcome}\n{t.story()}")
 
 
 # ---------------------------------------------------------------------------
@@ -369,6 +417,7 @@ def test_transmissions_per_packet_near_the_limit(p):
 @FEW
 @given(seed=SEEDS, loss=st.floats(0, 0.3), dup=st.floats(0, 0.3), reorder=st.floats(0, 0.3),
        size=st.integers(0, 3000))
+@example(seed=0, loss=0.0, dup=0.0, reorder=0.0, size=0)     # no data: the end of the stream only
 def test_both_ends_know_the_transfer_is_over(seed, loss, dup, reorder, size):
     link = Link(delay=0.005, jitter=0.002, max_packet=100, loss=loss, duplicate=dup,
                 reorder=reorder, reorder_delay=0.01)
