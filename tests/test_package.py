@@ -423,6 +423,17 @@ def test_whoami_imported_is_silent():
     )
 
 
+@pytest.mark.step(3)
+def test_main_module_imported_runs_no_command_line():
+    proc = run_python("-c", f"import {PKG}.__main__")
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, "", ""), (
+        "`import katas.greetings.__main__` prints nothing and does not exit: its command line runs "
+        "only under `if __name__ == \"__main__\":`; yours printed "
+        f"{proc.stdout!r}, exit status {proc.returncode}"
+        + (f", error: {proc.stderr.strip().splitlines()[-1]}" if proc.stderr.strip() else "")
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # step 4: languages are plugins, imported by name at run time
 
