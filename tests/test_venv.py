@@ -237,7 +237,7 @@ def test_python_itself_reads_what_write_config_wrote(env, tmp_path):
 
 
 @pytest.mark.step(3)
-@settings(deadline=None, max_examples=40)
+@settings(deadline=None, max_examples=25)
 @given(st.dictionaries(
     st.text(st.sampled_from("abcdefghijklmnopqrstuvwxyz-_"), min_size=1, max_size=12),
     st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), max_size=20).map(str.strip),
