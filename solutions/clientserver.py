@@ -139,7 +139,10 @@ class Server:
                 amount = request.get("amount")
                 if not isinstance(amount, int):
                     return {"id": rid, "error": f"add needs an int amount, not {amount!r}"}
-                self.store[key] = int(self.store.get(key) or 0) + amount
+                current = self.store.get(key, 0)
+                if not isinstance(current, int):
+                    return {"id": rid, "error": f"add to {key!r}, which holds {current!r}, not a number"}
+                self.store[key] = current + amount
                 reply = {"id": rid, "value": self.store[key]}
             if idem is not None:
                 self._answers[idem] = reply

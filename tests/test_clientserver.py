@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from katas.clientserver import Client, Server
+from katas.clientserver import Client, Server, ServerError
 
 DELAY = 0.1          # the server's injected delay, R in the lesson
 TIMEOUT = 2.0        # no socket waits longer than this
@@ -277,6 +277,22 @@ def test_client_puts_gets_and_adds(started, clients):
     assert c.get("none") is None, "get of a missing key gives None"
     got = [c.add("n", 3), c.add("n", 4)]
     assert got == [3, 7], f"add 3 then add 4 give 3 then 7; your client gave {got!r}"
+
+
+@pytest.mark.step(3)
+def test_an_error_answer_raises_server_error(started, clients):
+    server = started()
+    c = clients(server.address)
+    c.put("k", "text")
+    try:
+        got = c.add("k", 1)
+    except ServerError:
+        pass
+    else:
+        pytest.fail(f"add to a key holding 'text' is answered with an error, and the client raises "
+                    f"ServerError; your add returned {got!r}")
+    got = c.get("k")
+    assert got == "text", f"after an error answer the client goes on working: get gives 'text'; yours gave {got!r}"
 
 
 @pytest.mark.step(3)
