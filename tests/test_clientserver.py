@@ -16,7 +16,7 @@ import pytest
 from katas.clientserver import Client, Server, ServerError
 
 DELAY = 0.1          # the server's injected delay, R in the lesson
-TIMEOUT = 2.0        # no socket waits longer than this
+TIMEOUT = 1.0        # no socket waits longer than this
 
 
 @pytest.fixture
