@@ -13,6 +13,7 @@ import functools
 import math
 import subprocess
 import sys
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from types import SimpleNamespace
@@ -246,6 +247,7 @@ def test_tan_is_sin_over_cos(angle):
 @settings(deadline=None, max_examples=MANY_EXAMPLES)
 @given(angle=reals)
 @example(angle=2**64)
+@example(angle=int(sys.float_info.max))
 @example(angle=Fraction(355, 113))
 @example(angle=5e-324)
 def test_radians_agree_with_math(angle):
@@ -257,6 +259,45 @@ def test_radians_agree_with_math(angle):
             f"math.{field}({angle!r}) is {expected!r} but your {call(angle)}.{field} "
             f"gave {value!r} ({ulps_apart(value, expected):g} ULP apart)"
         )
+
+
+# Ints and Fractions too big for a float: beyond the largest float, about 1.8e308 (2**1024 and up).
+_too_big_ints = st.one_of(st.integers(min_value=2**1024), st.integers(max_value=-(2**1024)))
+too_big_for_a_float = st.one_of(
+    _too_big_ints,
+    st.builds(lambda whole, part: whole + part, _too_big_ints, fractions.map(lambda f: f - int(f))),
+)
+
+
+@pytest.mark.step(5)
+@settings(deadline=None, max_examples=SOME_EXAMPLES)
+@given(angle=too_big_for_a_float)
+@example(angle=10**400)
+@example(angle=-(2**1024))
+@example(angle=Fraction(3 * 10**400 + 1, 3))
+def test_radians_too_big_for_a_float_overflow(angle):
+    shown = f"{angle!r}"[:40] + "..."
+    try:
+        got = sincostan(angle)
+    except OverflowError:
+        pass
+    except Exception as error:
+        pytest.fail(
+            f"sincostan({shown}): in radians an angle too big for a float raises OverflowError, "
+            f"as math.sin does; yours raised {type(error).__name__}: {error}"
+        )
+    else:
+        pytest.fail(
+            f"sincostan({shown}): in radians an angle too big for a float raises OverflowError, "
+            f"as math.sin does; yours returned {got!r}"
+        )
+    # In degrees any size works: whole turns come off exactly.
+    within_turn = math.radians(float(Fraction(angle) % 360))
+    got = result_of(angle, degrees=True)
+    assert math.isclose(got.sin, math.sin(within_turn), rel_tol=1e-9, abs_tol=1e-12), (
+        f"with degrees=True any size of angle works; {shown} degrees has sin "
+        f"{math.sin(within_turn)!r}; your sincostan({shown}, degrees=True).sin gave {got.sin!r}"
+    )
 
 
 # ---------------------------------------------------------------- step 6: odd and even
@@ -309,6 +350,20 @@ def test_degrees_known_angles(angle, sin, cos, tan):
         assert math.isclose(value, expected, rel_tol=1e-12, abs_tol=1e-12), (
             f"with degrees=True the angle is in degrees: {field} of {angle} degrees is "
             f"about {expected!r}; your {call(angle, degrees=True)}.{field} gave {value!r}"
+        )
+
+
+@pytest.mark.step(7)
+def test_degrees_is_keyword_only():
+    result_of(30, degrees=True)
+    try:
+        got = sincostan(30, True)
+    except TypeError:
+        pass
+    else:
+        pytest.fail(
+            "degrees is keyword-only (the * in sincostan(angle, *, degrees=False)): "
+            f"sincostan(30, True) raises TypeError; yours returned {got!r}"
         )
 
 
@@ -423,7 +478,7 @@ def test_tan_at_poles_is_infinite(angle):
 
 # ---------------------------------------------------------------- step 10: not a real number
 
-NOT_REAL = [True, False, "30", None, 1j, complex(30, 0), [30]]
+NOT_REAL = [True, False, "30", None, 1j, complex(30, 0), [30], Decimal("30")]
 
 
 def assert_refused(angle, degrees, after=()):
