@@ -150,6 +150,21 @@ def test_parts_cooperate_with_a_new_subclass():
 
 
 @pytest.mark.step(3)
+def test_parts_reach_a_class_put_between_a_boat_and_its_base():
+    for cls in BOATS[1:]:
+        base = cls.__bases__[0]
+        between = type("Between", (base,), {"parts": lambda self: ["Between"] + super(between, self).parts()})
+        below = type("Below", (cls, between), {})
+        expected = mro_names(below)[1:]  # Below adds no parts() of its own
+        got = below().parts()
+        assert got == expected, (
+            f"In a Below({cls.__name__}, Between) with Between({base.__name__}), the class after "
+            f"{cls.__name__} in the MRO is Between, so super() inside {cls.__name__}.parts goes on "
+            f"to Between: expected {expected!r}; yours gave {got!r}. Calling a base by name "
+            f"({base.__name__}.parts(self)) breaks the chain")
+
+
+@pytest.mark.step(3)
 def test_parts_see_a_base_method_changed_at_run_time(monkeypatch):
     pedalo = Pedalo()  # made before the change: lookup happens at call time
     monkeypatch.setattr(Boat, "parts", lambda self: ["Hull"])
@@ -364,10 +379,12 @@ def test_missing_class_is_a_value_error():
 
 @pytest.mark.step(8)
 def test_loop_is_a_value_error():
-    for graph, name in [({"A": ["A"]}, "A"),
-                        ({"A": ["B"], "B": ["C"], "C": ["A"]}, "A"),
-                        ({"O": [], "A": ["O", "B"], "B": ["A"], "Z": ["A"]}, "Z")]:
-        in_loop = [n for n in graph if n not in ("O", "Z")]
+    # Names that are not plain letters: a message must name the class, not merely hold a letter.
+    for graph, name in [({"Raft_1": ["Raft_1"]}, "Raft_1"),
+                        ({"Oar2": ["Keel3"], "Keel3": ["Mast4"], "Mast4": ["Oar2"]}, "Oar2"),
+                        ({"Hull0": [], "Oar2": ["Hull0", "Keel3"], "Keel3": ["Oar2"], "Top9": ["Oar2"]},
+                         "Top9")]:
+        in_loop = [n for n in graph if n not in ("Hull0", "Top9")]
         with pytest.raises(ValueError) as caught:
             got = linearize(graph, name)
             pytest.fail(f"{graph!r} has a loop (a class hierarchy never does): "
