@@ -1,10 +1,11 @@
-"""The test process's care for bytecode: no stale .pyc may decide a light."""
+"""The test process: its care for bytecode (no stale .pyc may decide a light), and its Hypothesis settings."""
 
 from __future__ import annotations
 
 import py_compile
 from pathlib import Path
 
+from tddkit import runner
 from tddkit.child import forget_stale_bytecode
 
 
@@ -26,3 +27,28 @@ def test_timestamp_pyc_files_are_deleted_and_checked_hash_ones_kept(tmp_path):
     forget_stale_bytecode(tmp_path)
     assert [Path(p).exists() for p in stamped] == [False] * 4, "a timestamp (or unchecked) pyc can be stale"
     assert [Path(p).exists() for p in hashed] == [True] * 2, "a checked-hash pyc is checked against the source"
+
+
+TWO_BUGS = '''
+from hypothesis import given, strategies as st
+
+
+@given(st.integers())
+def test_two_bugs(n):
+    if n > 10:
+        raise ValueError("too big")
+    if n < -10:
+        raise KeyError("too small")
+'''
+
+
+def test_a_learner_run_shrinks_one_hypothesis_failure_not_every_distinct_one(tmp_path):
+    # Hypothesis would hunt on for more distinct failures and shrink each: a RED came seconds
+    # later (mro's depth-first linearize), for a second failure the learner does not need yet.
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_two_bugs.py").write_text(TWO_BUGS)
+    raw = runner.run_tests(tmp_path, ["tests/test_two_bugs.py"], 60)
+    [test] = raw.of_kind("test")
+    assert test["outcome"] == "failed"
+    shown = test["message"] + test["details"]
+    assert "distinct failures" not in shown and ("ValueError" in shown) != ("KeyError" in shown), shown

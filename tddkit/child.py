@@ -56,12 +56,16 @@ def use_hypothesis_profile(mode: str) -> None:
     """Verify draws the same examples every run; a learner's runs draw fresh ones.
 
     Chosen explicitly for both: left alone, Hypothesis loads its derandomized "ci" profile
-    whenever a CI variable is set, and every run would repeat the same examples.
+    whenever a CI variable is set, and every run would repeat the same examples. Both shrink
+    the first failure found and stop there: hunting for more distinct failures, and shrinking
+    each, made a RED come seconds later, and a test fails on one as on many.
     """
     from hypothesis import settings
 
-    settings.register_profile("tddkit-verify", derandomize=True, database=None, deadline=None, print_blob=False)
-    settings.register_profile("tddkit-learner", derandomize=False)
+    one_failure = {"report_multiple_bugs": False}
+    settings.register_profile("tddkit-verify", derandomize=True, database=None, deadline=None, print_blob=False,
+                              **one_failure)
+    settings.register_profile("tddkit-learner", derandomize=False, **one_failure)
     settings.load_profile("tddkit-verify" if mode == "derandomize" else "tddkit-learner")
 
 
