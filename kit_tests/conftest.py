@@ -52,3 +52,22 @@ def workspace(template_workspace, tmp_path) -> Path:
 
 def write_reference(ws: Path, kata: str = "sincostan") -> None:
     shutil.copyfile(SOLUTIONS / f"{kata}.py", ws / "katas" / f"{kata}.py")
+
+
+@pytest.fixture(scope="session")
+def pack_template(tmp_path_factory) -> Path:
+    """A workspace with the fixture pack's tiny kata `shout` (two tests, one a step), whose timeout is
+    2 s: a run of it takes well under a second, a run that loops takes the timeout."""
+    root = tmp_path_factory.mktemp("pack-template")
+    pack = shutil.copytree(PACK, root / "pack")
+    meta = pack / "lessons" / "shout.toml"
+    meta.write_text(meta.read_text().replace("timeout = 10", "timeout = 2"))
+    done = tddkit("init", "ws", "--pack", str(pack), cwd=root)
+    assert done.returncode == 0, done.stderr
+    return root / "ws"
+
+
+@pytest.fixture
+def pack_workspace(pack_template, tmp_path) -> Path:
+    """A fresh copy of pack_template for one test (the pack it names stays where it is)."""
+    return shutil.copytree(pack_template, tmp_path / "ws")

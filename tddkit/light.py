@@ -18,7 +18,7 @@ import signal
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
-from tddkit import messages
+from tddkit import messages, where
 from tddkit.plugin import PASSED
 
 if TYPE_CHECKING:  # only for annotations: `tddkit status` need not import the runner
@@ -39,6 +39,7 @@ class TestResult:
     details: str = ""
     output: str = ""
     duration: float = 0.0
+    where: dict | None = None  # the learner's frame it failed in (where.py)
 
     @property
     def passed(self) -> bool:
@@ -58,6 +59,7 @@ class Verdict:
     total: int
     reason: str | None
     tests: list[TestResult] = field(default_factory=list)
+    stopped_at: dict | None = None  # on a timeout, where the learner's code was (where.py)
 
     @property
     def first_failure(self) -> TestResult | None:
@@ -73,8 +75,9 @@ class Verdict:
             "total": self.total,
             "reason": self.reason,
             "unlocked": unlocked,
+            "stopped_at": self.stopped_at,
             "tests": [
-                {k: v for k, v in asdict(t).items() if k in ("id", "step", "outcome", "message", "duration")}
+                {k: v for k, v in asdict(t).items() if k in ("id", "step", "outcome", "message", "duration", "where")}
                 for t in self.tests
             ],
         }
@@ -117,6 +120,14 @@ def _during(raw: RawRun) -> str:
     return messages.DURING.format(running.split("::")[-1]) if running else messages.DURING_COLLECTION
 
 
+def _spot(record) -> dict | None:
+    """A test record's `where`, if it has the fields a spot has (where.py)."""
+    if isinstance(record, dict) and isinstance(record.get("file"), str) and isinstance(record.get("line"), int):
+        return {"file": record["file"], "line": record["line"], "function": str(record.get("function") or ""),
+                "source": str(record.get("source") or "")}
+    return None
+
+
 def _forged(raw: RawRun) -> bool:
     """Records the plugin never writes: a test reported twice, or more than one finish."""
     ids = [r.get("id") for r in raw.of_kind("test")]
@@ -138,6 +149,7 @@ def decide(kata: str, expected: list[dict], raw: RawRun, tampered: list[str] = (
             details=reported.get(e["id"], {}).get("details", ""),
             output=reported.get(e["id"], {}).get("output", ""),
             duration=reported.get(e["id"], {}).get("duration", 0.0),
+            where=_spot(reported.get(e["id"], {}).get("where")),
         )
         for e in expected
     ]
@@ -152,7 +164,11 @@ def decide(kata: str, expected: list[dict], raw: RawRun, tampered: list[str] = (
     if _forged(raw):
         return verdict(AMBER, messages.RESULTS_FORGED)
     if raw.timed_out:
-        return verdict(AMBER, messages.TIMED_OUT.format(f"{raw.timeout:g}", during))
+        stopped = verdict(AMBER, messages.TIMED_OUT.format(f"{raw.timeout:g}", during))
+        if raw.stopped_at:
+            stopped.stopped_at = raw.stopped_at
+            stopped.reason += messages.STOPPED_AT.format(where.describe(raw.stopped_at))
+        return stopped
     errors = raw.of_kind("collect_error")
     finish = raw.of_kind("finish")
     if _ran_out_of_memory(tests) or any("MemoryError" in e.get("message", "") for e in errors) or (

@@ -51,6 +51,10 @@ TEST_FUNCTION_DID_NOT_RUN = "reported as passed, but the test function never ran
 ORDER_DEPENDS = ("{} passes when it runs alone, but fails after the tests before it: your code keeps state "
                  "between calls (a cache, a module-level variable, a mutable default), so its answer depends "
                  "on what was asked before")
+SPOT = "{file}:{line}"  # where the learner's code was (where.py)
+SPOT_IN = " (in {})"
+SPOT_SOURCE = ": {}"
+STOPPED_AT = "; your code was at {}"  # after TIMED_OUT: where the timeout stopped it
 FIRST_OF_A_GROUP = "{group}; the first of them:\n{first}"
 TEXT_CUT = "\n... [{} more characters cut]"
 OUTPUT_CUT = "\n... [{} more bytes of output cut]"
@@ -59,6 +63,8 @@ OUTPUT_CUT = "\n... [{} more bytes of output cut]"
 RUN_SUMMARY = "{light}  {kata}: {passed}/{total} tests passed"
 AMBER_REASON = "  why: {}"
 FAILING_TEST = "  test  {}"
+FAILED_IN_YOUR_CODE = "  in your code: {}"
+FAILED_LINE = "      {}"
 MORE_LINES = "... ({} more lines)"
 MORE_LINES_OF_TEST = "... ({} more lines: `python -m pytest \"{}\"` shows them all)"
 EDIT_HERE = "Edit {} and run again (`tddkit run {}`, or keep `tddkit watch` open)."

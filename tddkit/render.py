@@ -47,8 +47,16 @@ def short(text: str, lines: int = MESSAGE_LINES, test_id: str | None = None) -> 
 
 
 def failure_message(failure) -> str:
-    """A failed test's message as shown under the light."""
-    return short(failure.message or failure.outcome, test_id=failure.id)
+    """A failed test's message as shown under the light, and the line of the learner's code that
+    it failed in, when it raised from there."""
+    text = short(failure.message or failure.outcome, test_id=failure.id)
+    spot = failure.where
+    if spot:
+        function = messages.SPOT_IN.format(spot["function"]) if spot.get("function") not in (None, "", "<module>") else ""
+        text += "\n" + messages.FAILED_IN_YOUR_CODE.format(messages.SPOT.format(**spot) + function)
+        if spot.get("source"):
+            text += "\n" + messages.FAILED_LINE.format(spot["source"])
+    return text
 
 
 def test_source(root: Path, test_id: str) -> str | None:

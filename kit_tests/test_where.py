@@ -1,0 +1,99 @@
+"""Where did my code fail? (issue 16): the line of the learner's own code that a failing test raised
+from, or that a timeout stopped, in `run`, `next`, `watch` and `--json`.
+
+In the fixture pack's tiny kata `shout` (conftest.pack_template: a run takes well under a second,
+its timeout is 2 s).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+
+from conftest import tddkit
+
+WAIT = 60.0  # seconds: a bound on waiting for watch's verdict, never an expectation of speed
+
+# shout("hello") passes; shout(42) raises KeyError from line 3, where the test wants a TypeError.
+KEY_ERROR = '''def shout(text):
+    loud = {"hello": "HELLO!"}
+    return loud[text]
+'''
+# A loop in pure Python, in the first test: stopped by the timeout at line 4 or 5.
+LOOPS = '''def shout(text):
+    n = 0
+    while n >= 0:
+        n += 1
+        text = text + ""
+'''
+# Wrong, with nothing raised in the learner's code: the test's own assertion fails.
+QUIET = '''def shout(text):
+    return text
+'''
+
+
+def write_shout(ws, source: str) -> None:
+    (ws / "katas" / "shout.py").write_text(source)
+
+
+def test_an_error_raised_in_your_code_names_its_file_line_and_source_in_run_next_and_json(pack_workspace):
+    write_shout(pack_workspace, KEY_ERROR)
+    for command in (("run", "shout"), ("next", "shout")):
+        done = tddkit(*command, cwd=pack_workspace)
+        assert done.returncode == 1, done.stdout + done.stderr
+        lines = done.stdout.splitlines()
+        at = lines.index("  in your code: katas/shout.py:3 (in shout)")
+        assert lines[at - 1].strip() == "KeyError: 42", "under the failure's own message"
+        assert lines[at + 1].strip() == "return loud[text]", "and the line that failed"
+    done = tddkit("run", "shout", "--json", cwd=pack_workspace)
+    tests = {t["id"].split("::")[-1]: t for t in json.loads(done.stdout)["tests"]}
+    assert tests["test_shout_refuses_what_is_not_text"]["where"] == {
+        "file": "katas/shout.py", "line": 3, "function": "shout", "source": "return loud[text]"}
+    assert tests["test_shout_is_upper_case_with_a_bang"]["where"] is None, "it passed"
+
+
+def test_an_assertion_that_fails_in_the_test_names_no_line_of_your_code(pack_workspace):
+    write_shout(pack_workspace, QUIET)
+    done = tddkit("run", "shout", cwd=pack_workspace)
+    assert done.returncode == 1 and "shout('hello') is 'HELLO!'" in done.stdout, done.stdout + done.stderr
+    assert "in your code" not in done.stdout
+
+
+def watch_verdict(ws) -> dict:
+    """The first verdict of `tddkit watch shout --jsonl --no-keys`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TDDKIT_")}
+    proc = subprocess.Popen([sys.executable, "-m", "tddkit", "watch", "shout", "--jsonl", "--no-keys"], cwd=ws,
+                            env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: lines.put(proc.stdout.readline()), daemon=True).start()
+    try:
+        line = lines.get(timeout=WAIT)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=WAIT)
+        stderr = proc.stderr.read()
+        proc.stdout.close()
+        proc.stderr.close()
+    assert line, stderr
+    return json.loads(line)
+
+
+def test_a_timeout_says_where_your_code_was_when_it_was_stopped_in_run_and_watch(pack_workspace):
+    write_shout(pack_workspace, LOOPS)
+    done = tddkit("run", "shout", "--json", cwd=pack_workspace)
+    assert done.returncode == 3, done.stdout + done.stderr
+    seen = {"run": json.loads(done.stdout), "watch": watch_verdict(pack_workspace)}
+    for command, result in seen.items():
+        assert result["light"] == "amber", (command, result["reason"])
+        assert result["reason"].startswith("timed out after 2 s during test_shout_is_upper_case_with_a_bang; "
+                                           "your code was at katas/shout.py:"), (command, result["reason"])
+        stopped = result["stopped_at"]
+        assert (stopped["file"], stopped["function"]) == ("katas/shout.py", "shout"), command
+        assert (stopped["line"], stopped["source"]) in ((4, "n += 1"), (5, 'text = text + ""')), command
+        assert result["reason"].endswith(f"katas/shout.py:{stopped['line']} (in shout): {stopped['source']}")
