@@ -6,6 +6,10 @@ RED    the tests ran and at least one expected test did not pass; when the first
 AMBER  the tests could not run as shipped: a syntax, import or collection error, a timeout,
        a crash or early exit, running out of memory, changed kata tests, expected tests missing.
 
+A partial run (`tddkit run -k EXPR`, `--step N`) is decided the same way for the tests it
+selected, but where those all pass it is PARTIAL, never GREEN: the kata's light needs all its
+tests, in one process, in file order. A partial run is never recorded and never unlocks (judge.py).
+
 The decision uses positive evidence, test by test, never an exit status alone: a process that
 exits 0 before reporting every expected test is AMBER, and a skipped, xfailed or missing test
 is not a pass.
@@ -25,8 +29,10 @@ if TYPE_CHECKING:  # only for annotations: `tddkit status` need not import the r
     from tddkit.runner import RawRun
 
 GREEN, RED, AMBER = "green", "red", "amber"
+PARTIAL = "partial"  # the selected tests of a partial run all passed: no light for the kata
 INTERRUPTED = 2  # pytest's exit status when a KeyboardInterrupt stopped the session
 INTERNAL_ERROR = 3  # ... and when something broke pytest itself
+USAGE_ERROR = 4  # ... and when its command line was wrong (a -k expression it cannot parse)
 NOT_RUN = "not run"
 
 
@@ -136,6 +142,15 @@ def _forged(raw: RawRun) -> bool:
 
 def _ran_out_of_memory(tests: list[TestResult]) -> bool:
     return any("MemoryError" in (t.message + t.details) for t in tests if not t.passed)
+
+
+def decide_selection(kata: str, selected: list[dict], raw: RawRun, tampered: list[str] = ()) -> Verdict:
+    """The verdict of a partial run on the tests it selected: RED or AMBER as for a full run,
+    PARTIAL where a full run would have been GREEN."""
+    verdict = decide(kata, selected, raw, tampered)
+    if verdict.light == GREEN:
+        verdict.light = PARTIAL
+    return verdict
 
 
 def decide(kata: str, expected: list[dict], raw: RawRun, tampered: list[str] = ()) -> Verdict:

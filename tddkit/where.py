@@ -81,10 +81,13 @@ def from_dump(text: str, root: str) -> dict | None:
     return None
 
 
-def describe(where: dict) -> str:
+def place(spot: dict) -> str:
+    """katas/x.py:12 (in step)"""
+    function = spot.get("function")
+    text = messages.SPOT.format(file=spot["file"], line=spot["line"])
+    return text + (messages.SPOT_IN.format(function) if function and function != "<module>" else "")
+
+
+def describe(spot: dict) -> str:
     """One line: katas/x.py:12 (in step): the source line."""
-    function = where.get("function")
-    text = messages.SPOT.format(file=where["file"], line=where["line"])
-    if function and function != "<module>":
-        text += messages.SPOT_IN.format(function)
-    return text + (messages.SPOT_SOURCE.format(where["source"]) if where.get("source") else "")
+    return place(spot) + (messages.SPOT_SOURCE.format(spot["source"]) if spot.get("source") else "")
