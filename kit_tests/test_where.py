@@ -98,3 +98,21 @@ def test_a_timeout_says_where_your_code_was_when_it_was_stopped_in_run_and_watch
         assert (stopped["file"], stopped["function"]) == ("katas/shout.py", "shout"), command
         assert (stopped["line"], stopped["source"]) in ((4, "n += 1"), (5, 'text = text + ""')), command
         assert result["reason"].endswith(f"katas/shout.py:{stopped['line']} (in shout): {stopped['source']}")
+
+
+def test_watch_shows_the_line_of_your_code_under_the_failure():
+    from pathlib import Path
+
+    from tddkit import catalogue
+    from tddkit.judge import Outcome
+    from tddkit.light import TestResult, Verdict
+    from tddkit.watch.screen import verdict_lines
+
+    kata = catalogue.find("sincostan")
+    failing = TestResult("tests/test_sincostan.py::test_zero[int]", 1, "failed", "KeyError: 0",
+                         where={"file": "katas/sincostan.py", "line": 31, "function": "sincostan",
+                                "source": "return table[angle]"})
+    outcome = Outcome(Verdict(kata.id, "red", 0, 1, None, [failing]), unlocked=False)
+    shown = "\n".join(verdict_lines(Path("."), kata, outcome, 1.0, 2.0, following=None)).splitlines()
+    at = shown.index("  in your code: katas/sincostan.py:31 (in sincostan)")
+    assert shown[at - 1].strip() == "KeyError: 0" and shown[at + 1].strip() == "return table[angle]"

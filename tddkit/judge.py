@@ -83,8 +83,9 @@ def judge_selection(ws: Workspace, kata: Kata, state, keyword: str | None, step:
     raw = runner.run_tests(ws.root, targets, kata.timeout, options=options)
     tampered = tampered or ws.changed_shipped_files(kata)
     finish = raw.of_kind("finish")
-    if keyword is not None and finish and finish[0].get("exitstatus") == light.USAGE_ERROR:
-        raise UsageError(messages.BAD_K.format(keyword, _pytest_error(raw.output)))  # pytest refused it
+    refused = _refused_expression(raw.output)
+    if keyword is not None and finish and finish[0].get("exitstatus") == light.USAGE_ERROR and refused:
+        raise UsageError(messages.BAD_K.format(keyword, refused))
     collected = {t.get("id") for r in raw.of_kind("collected") for t in r.get("tests", [])}
     selected = [e for e in candidates if e["id"] in collected]
     if not selected:
@@ -102,7 +103,8 @@ def _step_number(kata: Kata, step: str) -> int:
     return number
 
 
-def _pytest_error(output: str) -> str:
-    """pytest's own one-line complaint (`ERROR: Wrong expression passed to '-k': ...`)."""
-    lines = [line.strip() for line in output.splitlines() if line.startswith("ERROR:")]
-    return lines[0].removeprefix("ERROR:").strip().rpartition(": ")[2] if lines else messages.BAD_K_UNKNOWN
+def _refused_expression(output: str) -> str | None:
+    """What pytest said was wrong with the -k expression (`ERROR: Wrong expression passed to
+    '-k': EXPR: at column 6: expected ...`), if it refused one."""
+    lines = [line.strip() for line in output.splitlines() if line.startswith("ERROR:") and "'-k'" in line]
+    return lines[0].rpartition(": ")[2] if lines else None

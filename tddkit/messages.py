@@ -93,7 +93,6 @@ SELECTION_STEP = "step {}"
 NO_SUCH_STEP = "--step {}: {} has steps 1 to {}"
 NOTHING_SELECTED = "{} selects none of the tests of {}"
 BAD_K = "-k {!r} is not an expression pytest understands ({})"
-BAD_K_UNKNOWN = "see `python -m pytest --help`, -k"
 
 # -- status -------------------------------------------------------------------------------
 STATUS_ROW = "{mark} {id:<12} {light:<6} {passed:>3}/{total:<3} steps {steps:<7} {unlocked}"
