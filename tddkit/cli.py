@@ -341,12 +341,13 @@ def build_parser() -> argparse.ArgumentParser:
                                                   "docs/authoring.md says), after the kit's own")
     p.add_argument("--repair", action="store_true", help="make again the .tddkit/ of a workspace that lost it, "
                                                          "leaving katas/ as it is")
-    p = command("next", cmd_next, "run the current kata (or KATA) and show its next step: lesson, failing test, "
-                                  "where to edit")
+    p = command("next", cmd_next, "run the current kata (or KATA) and show its next step: lesson, failing test "
+                                  "(and the line of your code it failed in), where to edit")
     p.add_argument("kata", nargs="?", metavar="KATA", help=KATA_HELP_CURRENT)
     p = command("lesson", cmd_lesson, "show a kata's lesson again, the whole contract (default: the current kata)")
     p.add_argument("kata", nargs="?", metavar="KATA", help=KATA_HELP_CURRENT)
-    p = command("run", cmd_run, "run a kata's tests once and show the light (default: the current kata)")
+    p = command("run", cmd_run, "run a kata's tests once and show the light, the first failure and the line of "
+                                "your code it failed in, or was stopped at by a timeout (default: the current kata)")
     p.add_argument("kata", nargs="?", metavar="KATA", help=KATA_HELP_CURRENT)
     p.add_argument("--json", action="store_true", help="print one JSON object (for editors and instructors)")
     p.add_argument("-v", "--verbose", action="count", default=0,
@@ -373,7 +374,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--mutate", action="store_true",
                    help="instead, run the tests against machine-made mutants of each named kata's reference "
                         "(needs the mutate extra; see docs/authoring.md)")
-    p = command("watch", cmd_watch, "re-run a kata's tests on every save and show the light (default: the current kata)")
+    p = command("watch", cmd_watch, "re-run a kata's tests on every save and show the light, the first failure and "
+                                    "the line of your code it failed in (default: the current kata)")
     p.add_argument("kata", nargs="?", metavar="KATA", help=KATA_HELP_CURRENT)
     p.add_argument("--jsonl", action="store_true",
                    help="print one JSON object per verdict (the fields of `run --json`, plus changed_at and "

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tddkit import content, light, runner
+from tddkit import content, light, messages, runner
 from tddkit.catalogue import Kata
-from tddkit import messages
 from tddkit.errors import StateError, UsageError
 from tddkit.expected import expected_tests
 from tddkit.workspace import Workspace
