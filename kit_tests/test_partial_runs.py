@@ -20,7 +20,7 @@ REFERENCE = '''def shout(text):
         raise TypeError("shout takes text")
     return text.upper() + "!"
 '''
-# Right for "hello", forgets the bang elsewhere: steps 1 and 2 pass, step 3 fails.
+# Right for "hello", forgets the bang elsewhere: steps 1 and 2 pass, step 3 fails (and 4).
 BANG_FOR_HELLO_ONLY = '''def shout(text):
     if not isinstance(text, str):
         raise TypeError("shout takes text")
@@ -64,13 +64,15 @@ def test_a_partial_run_that_passes_is_partial_not_green_exit_4_and_leaves_no_tra
     assert status["shout"]["light"] is None, "status does not take a partial run for a full one"
 
 
-def test_a_partial_run_with_a_failure_is_red_for_what_it_selected_and_shows_it(pack_workspace):
-    write_shout(pack_workspace, BANG_FOR_HELLO_ONLY)
-    done = tddkit("run", "shout", "--step", "3", "-k", "word", cwd=pack_workspace)
+def test_a_partial_run_with_a_failure_is_red_for_what_it_selected_and_gives_the_kits_advice(pack_workspace):
+    write_shout(pack_workspace, LONG_WORDS_ONLY)
+    done = tddkit("run", "shout", "--step", "4", "-k", "short", cwd=pack_workspace, env=NOT_CI)
     assert done.returncode == 1, done.stdout + done.stderr
     lines = done.stdout.splitlines()
-    assert lines[0] == "[x] RED  shout: 0 of 1 selected tests passed (step 3, -k word)"
-    assert "  test  tests/test_shout.py::test_every_word_is_shouted" in lines
+    assert lines[0] == "[x] RED  shout: 0 of 1 selected tests passed (step 4, -k short)"
+    assert "  test  tests/test_shout.py::test_short_words_too" in lines
+    assert "Use -v to get more diff" not in done.stdout, "pytest's advice, which the learner cannot follow as such"
+    assert "`tddkit run shout -v` shows more of the diff" in done.stdout
     assert runs_of(pack_workspace, "shout") == []
 
 
@@ -107,11 +109,3 @@ def test_a_cut_message_keeps_the_wrong_line_and_the_falsifying_example_and_v_sho
     assert "shows them all" not in verbose.stdout
     assert "Full diff:" in verbose.stdout, "and pytest's fuller diff"
     assert "use '-vv' to show" not in verbose.stdout and "`tddkit run shout -vv` shows it all" in verbose.stdout
-
-
-def test_pytests_advice_to_use_v_is_the_kits_command(pack_workspace):
-    write_shout(pack_workspace, LONG_WORDS_ONLY)
-    done = tddkit("run", "shout", cwd=pack_workspace, env=NOT_CI)
-    assert done.returncode == 1 and "test_short_words_too" in done.stdout, done.stdout + done.stderr
-    assert "Use -v to get more diff" not in done.stdout
-    assert "`tddkit run shout -v` shows more of the diff" in done.stdout

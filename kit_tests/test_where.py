@@ -48,15 +48,14 @@ def write_shout(ws, source: str) -> None:
     (ws / "katas" / "shout.py").write_text(source)
 
 
-def test_an_error_raised_in_your_code_names_its_file_line_and_source_in_run_next_and_json(pack_workspace):
+def test_an_error_raised_in_your_code_names_its_file_line_and_source_in_next_and_run_json(pack_workspace):
     write_shout(pack_workspace, KEY_ERROR)
-    for command in (("run", "shout"), ("next", "shout")):
-        done = tddkit(*command, cwd=pack_workspace)
-        assert done.returncode == 1, done.stdout + done.stderr
-        lines = done.stdout.splitlines()
-        at = lines.index("  in your code: katas/shout.py:3 (in shout)")
-        assert lines[at - 1].strip() == "KeyError: 42", "under the failure's own message"
-        assert lines[at + 1].strip() == "return loud[text]", "and the line that failed"
+    done = tddkit("next", "shout", cwd=pack_workspace)  # as `run` shows it, with the test's source
+    assert done.returncode == 1, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    at = lines.index("  in your code: katas/shout.py:3 (in shout)")
+    assert lines[at - 1].strip() == "KeyError: 42", "under the failure's own message"
+    assert lines[at + 1].strip() == "return loud[text]", "and the line that failed"
     done = tddkit("run", "shout", "--json", cwd=pack_workspace)
     tests = {t["id"].split("::")[-1]: t for t in json.loads(done.stdout)["tests"]}
     assert tests["test_shout_refuses_what_is_not_text"]["where"] == {
@@ -64,12 +63,15 @@ def test_an_error_raised_in_your_code_names_its_file_line_and_source_in_run_next
     assert tests["test_shout_is_upper_case_with_a_bang"]["where"] is None, "it passed"
 
 
-def watch_verdict(ws) -> dict:
-    """The first verdict of `tddkit watch shout --jsonl --no-keys`."""
+def start_watch(ws) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TDDKIT_")}
-    proc = subprocess.Popen([sys.executable, "-m", "tddkit", "watch", "shout", "--jsonl", "--no-keys"], cwd=ws,
+    return subprocess.Popen([sys.executable, "-m", "tddkit", "watch", "shout", "--jsonl", "--no-keys"], cwd=ws,
                             env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
+
+
+def first_verdict(proc: subprocess.Popen) -> dict:
+    """The first verdict of a `tddkit watch --jsonl --no-keys`, which is then stopped."""
     lines: queue.Queue[str] = queue.Queue()
     threading.Thread(target=lambda: lines.put(proc.stdout.readline()), daemon=True).start()
     try:
@@ -87,9 +89,10 @@ def watch_verdict(ws) -> dict:
 def test_a_timeout_says_where_your_code_was_when_it_was_stopped_in_run_and_watch(pack_workspace, tmp_path):
     with_a_short_timeout(pack_workspace, tmp_path)
     write_shout(pack_workspace, LOOPS)
+    watch = start_watch(pack_workspace)  # both at once: each waits for its timeout
     done = tddkit("run", "shout", "--json", cwd=pack_workspace)
     assert done.returncode == 3, done.stdout + done.stderr
-    seen = {"run": json.loads(done.stdout), "watch": watch_verdict(pack_workspace)}
+    seen = {"run": json.loads(done.stdout), "watch": first_verdict(watch)}
     for command, result in seen.items():
         assert result["light"] == "amber", (command, result["reason"])
         assert result["reason"].startswith(f"timed out after {TIMEOUT} s during test_shout_is_upper_case_with_a_bang; "
