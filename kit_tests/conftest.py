@@ -52,3 +52,60 @@ def workspace(template_workspace, tmp_path) -> Path:
 
 def write_reference(ws: Path, kata: str = "sincostan") -> None:
     shutil.copyfile(SOLUTIONS / f"{kata}.py", ws / "katas" / f"{kata}.py")
+
+
+# Two more steps for the fixture pack's kata in pack_template: a Hypothesis property whose message is
+# a timeline of calls, one marked WRONG past the first 12 lines, before the falsifying example; and a
+# list comparison, about which pytest says "Use -v to get more diff".
+SHOUT_STEPS_3_AND_4 = """
+
+from hypothesis import given, settings, strategies as st
+
+WARM_UP = ["hello"] * 16
+
+
+@pytest.mark.step(3)
+@settings(max_examples=25, database=None)
+@given(st.lists(st.sampled_from(["hello", "hi", "hey"]), min_size=1))
+def test_every_word_is_shouted(words):
+    words = WARM_UP + words
+    got = [shout(w) for w in words]
+    timeline = [f"{n:>2} shout({w!r}) -> {g!r}" + ("" if g == w.upper() + "!" else "  WRONG")
+                for n, (w, g) in enumerate(zip(words, got))]
+    assert got == [w.upper() + "!" for w in words], "\\n".join(["each call, one a line:", *timeline])
+
+
+@pytest.mark.step(4)
+def test_short_words_too():
+    assert [shout(w) for w in ["a", "b"]] == ["A!", "B!"]
+"""
+SHOUT_LESSON_STEPS_3_AND_4 = """
+## Step 3: every word
+
+1. Every word gets its bang.
+
+## Step 4: short words too
+
+1. A word of one letter is a word.
+"""
+
+
+@pytest.fixture(scope="session")
+def pack_template(tmp_path_factory) -> Path:
+    """A workspace with the fixture pack's tiny kata `shout`, with two more steps (SHOUT_STEPS_3_AND_4):
+    a run of it takes about a second."""
+    root = tmp_path_factory.mktemp("pack-template")
+    pack = shutil.copytree(PACK, root / "pack")
+    with open(pack / "tests" / "test_shout.py", "a") as tests:
+        tests.write(SHOUT_STEPS_3_AND_4)
+    with open(pack / "lessons" / "shout.md", "a") as lesson:
+        lesson.write(SHOUT_LESSON_STEPS_3_AND_4)
+    done = tddkit("init", "ws", "--pack", str(pack), cwd=root)
+    assert done.returncode == 0, done.stderr
+    return root / "ws"
+
+
+@pytest.fixture
+def pack_workspace(pack_template, tmp_path) -> Path:
+    """A fresh copy of pack_template for one test (the pack it names stays where it is)."""
+    return shutil.copytree(pack_template, tmp_path / "ws")

@@ -281,11 +281,10 @@ def test_a_long_failure_is_cut_with_a_command_that_shows_all_of_it(workspace):
         f"def sincostan(angle, *, degrees=False):\n    raise ValueError({chr(10).join(lines)!r})\n")
     done = tddkit("run", "sincostan", cwd=workspace)
     assert done.returncode == 1 and "line 40 of" not in done.stdout
-    command = re.search(r"more lines: `(python -m pytest \"([^`]+)\")` shows them all", done.stdout)
+    command = re.search(r"more lines: `tddkit (run sincostan -v)` shows them all", done.stdout)
     assert command, done.stdout
-    shown = subprocess.run([sys.executable, "-m", "pytest", command.group(2)], cwd=workspace,
-                           capture_output=True, text=True, timeout=120)
-    assert shown.returncode == 1 and "line 40 of a long story" in shown.stdout
+    shown = tddkit(*command.group(1).split(), cwd=workspace)
+    assert shown.returncode == 1 and "line 40 of a long story" in shown.stdout and "more lines" not in shown.stdout
 
 
 def test_status_reads_state_without_importing_pytest_or_hypothesis(workspace):

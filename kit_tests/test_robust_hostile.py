@@ -55,7 +55,9 @@ def _(ws):
 
 def test_an_endless_loop_at_import_times_out_amber(runs):
     ws, mine, v = runs["test_an_endless_loop_at_import_times_out_amber"].result()
-    assert v.light == "amber" and v.reason == "timed out after 2 s while importing the tests"
+    assert v.light == "amber" and v.reason.startswith("timed out after 2 s while importing the tests; "
+                                                      "your code was at katas/sincostan.py:"), v.reason
+    assert v.stopped_at["source"] in ("while True:", "pass"), "the loop, at the module's top level"
     assert_intact(ws, mine)
 
 
@@ -66,7 +68,9 @@ def _(ws):
 
 def test_sleeping_forever_inside_a_test_times_out_naming_the_test(runs):
     ws, mine, v = runs["test_sleeping_forever_inside_a_test_times_out_naming_the_test"].result()
-    assert v.light == "amber" and v.reason == "timed out after 2 s during test_zero[int]"
+    assert v.light == "amber" and v.reason.startswith("timed out after 2 s during test_zero[int]; "
+                                                      "your code was at katas/sincostan.py:"), v.reason
+    assert v.reason.endswith(": time.sleep(10**6)"), "stopped in a sleep, in C: its caller's line"
     assert_intact(ws, mine)
 
 

@@ -89,6 +89,7 @@ def run(args: list[str], fd: int, token: str, hypothesis_mode: str = "", order: 
     from tddkit.plugin import ReportPlugin
 
     confine.limit_memory()
+    confine.dump_stack_when_asked()
     use_hypothesis_profile(hypothesis_mode)
     report = ReportPlugin(fd, token)
     extra_args, in_order = arrange(order, report)

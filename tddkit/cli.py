@@ -16,8 +16,8 @@ from tddkit import messages
 from tddkit.errors import StateError, TddkitError
 
 # Exit statuses (documented in --help and the README).
-OK, RED, USAGE, AMBER = 0, 1, 2, 3
-EXIT_FOR_LIGHT = {"green": OK, "red": RED, "amber": AMBER}
+OK, RED, USAGE, AMBER, PARTIAL = 0, 1, 2, 3, 4
+EXIT_FOR_LIGHT = {"green": OK, "red": RED, "amber": AMBER, "partial": PARTIAL}
 
 DESCRIPTION = """\
 Test-driven-development katas: each kata's tests are written first and fail; make them pass
@@ -27,7 +27,8 @@ KATA_HELP = "the kata: {katas}"
 KATA_HELP_CURRENT = KATA_HELP + " (default: the current kata)"
 
 EPILOG = """\
-exit status: 0 done or GREEN, 1 RED (or refused), 2 bad input or not a workspace, 3 AMBER.
+exit status: 0 done or GREEN, 1 RED (or refused), 2 bad input or not a workspace, 3 AMBER,
+4 PARTIAL (`run -k`/`--step`: the selected tests passed, which is no light for the kata).
 A light is GREEN when every test of the kata passed, RED when the tests ran and one failed,
 AMBER when they could not run (syntax or import error, timeout, crash, changed kata tests)."""
 
@@ -100,12 +101,15 @@ def cmd_run(args) -> int:
     ws = workspace.find()
     with ws.open_state() as state:
         kata = chosen_kata(args.kata, state)
-        outcome = judge.judge(ws, kata, state)
+        if args.keyword is not None or args.step is not None:  # a partial run: never GREEN, not recorded
+            outcome = judge.judge_selection(ws, kata, state, args.keyword, args.step, args.verbose)
+        else:
+            outcome = judge.judge(ws, kata, state, args.verbose)
     if args.json:
         print(json.dumps(outcome.as_json()))
         say_if_not_recorded(outcome)
     else:
-        show_outcome(ws, kata, outcome)
+        show_outcome(ws, kata, outcome, verbose=args.verbose)
     return EXIT_FOR_LIGHT[outcome.verdict.light]
 
 
@@ -256,11 +260,13 @@ def show_lesson(kata) -> None:
     print()
 
 
-def show_outcome(ws, kata, outcome, with_source: bool = False) -> None:
+def show_outcome(ws, kata, outcome, with_source: bool = False, verbose: int = 0) -> None:
     from tddkit import render
 
     v = outcome.verdict
-    print(messages.RUN_SUMMARY.format(light=render.light_label(v.light), kata=kata.id, passed=v.passed, total=v.total))
+    summary = messages.PARTIAL_SUMMARY if outcome.selection else messages.RUN_SUMMARY
+    print(summary.format(light=render.light_label(v.light), kata=kata.id, passed=v.passed, total=v.total,
+                         selection=outcome.selection))
     if v.reason:
         print(messages.AMBER_REASON.format(v.reason))
     failure = v.first_failure
@@ -273,8 +279,11 @@ def show_outcome(ws, kata, outcome, with_source: bool = False) -> None:
             source = render.test_source(ws.root, failure.id)
             if source:
                 print(render.paint(render.short(source, render.SOURCE_LINES + 1), "dim"))
-        print(render.failure_message(failure))
-    if v.light != "green":
+        print(render.failure_message(failure, kata.id, verbose))
+    if v.light == "partial":
+        print()
+        print(messages.PARTIAL_NO_LIGHT.format(kata.id))
+    elif v.light != "green":
         print()
         where = [p for p in kata.files if (ws.root / p).exists()] or kata.files
         print(messages.EDIT_HERE.format(" or ".join(where), kata.id))
@@ -332,14 +341,21 @@ def build_parser() -> argparse.ArgumentParser:
                                                   "docs/authoring.md says), after the kit's own")
     p.add_argument("--repair", action="store_true", help="make again the .tddkit/ of a workspace that lost it, "
                                                          "leaving katas/ as it is")
-    p = command("next", cmd_next, "run the current kata (or KATA) and show its next step: lesson, failing test, "
-                                  "where to edit")
+    p = command("next", cmd_next, "run the current kata (or KATA) and show its next step: lesson, failing test "
+                                  "(and the line of your code it failed in), where to edit")
     p.add_argument("kata", nargs="?", metavar="KATA", help=KATA_HELP_CURRENT)
     p = command("lesson", cmd_lesson, "show a kata's lesson again, the whole contract (default: the current kata)")
     p.add_argument("kata", nargs="?", metavar="KATA", help=KATA_HELP_CURRENT)
-    p = command("run", cmd_run, "run a kata's tests once and show the light (default: the current kata)")
+    p = command("run", cmd_run, "run a kata's tests once and show the light, the first failure and the line of "
+                                "your code it failed in, or was stopped at by a timeout (default: the current kata)")
     p.add_argument("kata", nargs="?", metavar="KATA", help=KATA_HELP_CURRENT)
     p.add_argument("--json", action="store_true", help="print one JSON object (for editors and instructors)")
+    p.add_argument("-v", "--verbose", action="count", default=0,
+                   help="show the whole failure message, and more of an assertion's diff (-vv: all of it)")
+    p.add_argument("-k", dest="keyword", metavar="EXPR",
+                   help="run only the tests whose names match EXPR (pytest's -k). A partial run gives no light: "
+                        "at best PARTIAL (exit status 4), never GREEN; it does not unlock and is not recorded")
+    p.add_argument("--step", metavar="N", help="run only the tests of step N (a partial run, as for -k)")
     p = command("status", cmd_status, "every kata: light, tests passed, steps, unlocked; and a progress bar",
                 aliases=["list"])
     p.add_argument("--json", action="store_true", help="print a JSON list, one object per kata")
@@ -358,7 +374,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--mutate", action="store_true",
                    help="instead, run the tests against machine-made mutants of each named kata's reference "
                         "(needs the mutate extra; see docs/authoring.md)")
-    p = command("watch", cmd_watch, "re-run a kata's tests on every save and show the light (default: the current kata)")
+    p = command("watch", cmd_watch, "re-run a kata's tests on every save and show the light, the first failure and "
+                                    "the line of your code it failed in (default: the current kata)")
     p.add_argument("kata", nargs="?", metavar="KATA", help=KATA_HELP_CURRENT)
     p.add_argument("--jsonl", action="store_true",
                    help="print one JSON object per verdict (the fields of `run --json`, plus changed_at and "

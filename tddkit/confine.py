@@ -21,6 +21,8 @@ from pathlib import Path
 
 MARKER = "TDDKIT_RUN"  # environment variable: "<runner pid>.<random>", inherited by every descendant
 PARENT = "TDDKIT_PARENT"  # the runner's pid, for the test process's death signal
+STACK_SIGNAL = getattr(signal, "SIGUSR2", None)  # asks a timed-out test process for its stack
+STACK_PATIENCE = 1.0  # seconds a timed-out test process has to write its stack before the kill
 MEMORY_LIMIT = 2 * 1024**3  # bytes of address space for the test process and what it starts
 KILL_PATIENCE = 5.0  # seconds to keep killing marked processes that keep forking
 
@@ -50,6 +52,21 @@ def limit_memory(limit: int = MEMORY_LIMIT) -> None:
             pass
 
 
+def dump_stack_when_asked() -> None:
+    """On STACK_SIGNAL, write the stack of every thread to the process's output, then die of
+    the signal: the runner asks that of a test process that ran out of time, to say where the
+    learner's code was (where.from_dump). faulthandler writes from its C signal handler, so a
+    loop in pure Python or in C is caught alike. The output is a copy of stderr made now,
+    before pytest captures it; if the learner's code takes the signal over, the timeout only
+    cannot say where it was."""
+    try:
+        import faulthandler
+
+        faulthandler.register(STACK_SIGNAL, file=os.dup(2), all_threads=True, chain=True)
+    except (AttributeError, OSError, RuntimeError, TypeError, ValueError):  # no such signal here (Windows)
+        pass
+
+
 def die_with_parent(parent: int | None) -> None:
     """Ask Linux to SIGKILL this process when the runner dies (kill -9 of `tddkit run`)."""
     if not sys.platform.startswith("linux") or not parent:
@@ -67,6 +84,17 @@ def die_with_parent(parent: int | None) -> None:
 
 
 # -- in the runner --------------------------------------------------------------------------
+
+def ask_for_stack(pid: int) -> None:
+    """Ask a timed-out test process for its stack (dump_stack_when_asked): it writes it and dies;
+    the caller kills its group all the same after STACK_PATIENCE."""
+    if STACK_SIGNAL is None:
+        return
+    try:
+        os.kill(pid, STACK_SIGNAL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
 
 def _marked(marker: str | None = None) -> list[tuple[int, str]]:
     """(pid, marker) of every live process carrying a run marker (only `marker`, if given)."""

@@ -6,6 +6,10 @@ RED    the tests ran and at least one expected test did not pass; when the first
 AMBER  the tests could not run as shipped: a syntax, import or collection error, a timeout,
        a crash or early exit, running out of memory, changed kata tests, expected tests missing.
 
+A partial run (`tddkit run -k EXPR`, `--step N`) is decided the same way for the tests it
+selected, but where those all pass it is PARTIAL, never GREEN: the kata's light needs all its
+tests, in one process, in file order. A partial run is never recorded and never unlocks (judge.py).
+
 The decision uses positive evidence, test by test, never an exit status alone: a process that
 exits 0 before reporting every expected test is AMBER, and a skipped, xfailed or missing test
 is not a pass.
@@ -18,15 +22,17 @@ import signal
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
-from tddkit import messages
+from tddkit import messages, where
 from tddkit.plugin import PASSED
 
 if TYPE_CHECKING:  # only for annotations: `tddkit status` need not import the runner
     from tddkit.runner import RawRun
 
 GREEN, RED, AMBER = "green", "red", "amber"
+PARTIAL = "partial"  # the selected tests of a partial run all passed: no light for the kata
 INTERRUPTED = 2  # pytest's exit status when a KeyboardInterrupt stopped the session
 INTERNAL_ERROR = 3  # ... and when something broke pytest itself
+USAGE_ERROR = 4  # ... and when its command line was wrong (a -k expression it cannot parse)
 NOT_RUN = "not run"
 
 
@@ -39,6 +45,7 @@ class TestResult:
     details: str = ""
     output: str = ""
     duration: float = 0.0
+    where: dict | None = None  # the learner's frame it failed in (where.py)
 
     @property
     def passed(self) -> bool:
@@ -58,6 +65,7 @@ class Verdict:
     total: int
     reason: str | None
     tests: list[TestResult] = field(default_factory=list)
+    stopped_at: dict | None = None  # on a timeout, where the learner's code was (where.py)
 
     @property
     def first_failure(self) -> TestResult | None:
@@ -73,8 +81,9 @@ class Verdict:
             "total": self.total,
             "reason": self.reason,
             "unlocked": unlocked,
+            "stopped_at": self.stopped_at,
             "tests": [
-                {k: v for k, v in asdict(t).items() if k in ("id", "step", "outcome", "message", "duration")}
+                {k: v for k, v in asdict(t).items() if k in ("id", "step", "outcome", "message", "duration", "where")}
                 for t in self.tests
             ],
         }
@@ -117,6 +126,14 @@ def _during(raw: RawRun) -> str:
     return messages.DURING.format(running.split("::")[-1]) if running else messages.DURING_COLLECTION
 
 
+def _spot(record) -> dict | None:
+    """A test record's `where`, if it has the fields a spot has (where.py)."""
+    if isinstance(record, dict) and isinstance(record.get("file"), str) and isinstance(record.get("line"), int):
+        return {"file": record["file"], "line": record["line"], "function": str(record.get("function") or ""),
+                "source": str(record.get("source") or "")}
+    return None
+
+
 def _forged(raw: RawRun) -> bool:
     """Records the plugin never writes: a test reported twice, or more than one finish."""
     ids = [r.get("id") for r in raw.of_kind("test")]
@@ -125,6 +142,15 @@ def _forged(raw: RawRun) -> bool:
 
 def _ran_out_of_memory(tests: list[TestResult]) -> bool:
     return any("MemoryError" in (t.message + t.details) for t in tests if not t.passed)
+
+
+def decide_selection(kata: str, selected: list[dict], raw: RawRun, tampered: list[str] = ()) -> Verdict:
+    """The verdict of a partial run on the tests it selected: RED or AMBER as for a full run,
+    PARTIAL where a full run would have been GREEN."""
+    verdict = decide(kata, selected, raw, tampered)
+    if verdict.light == GREEN:
+        verdict.light = PARTIAL
+    return verdict
 
 
 def decide(kata: str, expected: list[dict], raw: RawRun, tampered: list[str] = ()) -> Verdict:
@@ -138,6 +164,7 @@ def decide(kata: str, expected: list[dict], raw: RawRun, tampered: list[str] = (
             details=reported.get(e["id"], {}).get("details", ""),
             output=reported.get(e["id"], {}).get("output", ""),
             duration=reported.get(e["id"], {}).get("duration", 0.0),
+            where=_spot(reported.get(e["id"], {}).get("where")),
         )
         for e in expected
     ]
@@ -152,7 +179,11 @@ def decide(kata: str, expected: list[dict], raw: RawRun, tampered: list[str] = (
     if _forged(raw):
         return verdict(AMBER, messages.RESULTS_FORGED)
     if raw.timed_out:
-        return verdict(AMBER, messages.TIMED_OUT.format(f"{raw.timeout:g}", during))
+        stopped = verdict(AMBER, messages.TIMED_OUT.format(f"{raw.timeout:g}", during))
+        if raw.stopped_at:
+            stopped.stopped_at = raw.stopped_at
+            stopped.reason += messages.STOPPED_AT.format(where.describe(raw.stopped_at))
+        return stopped
     errors = raw.of_kind("collect_error")
     finish = raw.of_kind("finish")
     if _ran_out_of_memory(tests) or any("MemoryError" in e.get("message", "") for e in errors) or (

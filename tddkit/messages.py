@@ -32,8 +32,8 @@ INIT_DONE = """Made a tddkit workspace in {path}
 Plain `pytest` works here too."""
 
 # -- lights -------------------------------------------------------------------------------
-LIGHT_WORDS = {"green": "GREEN", "red": "RED", "amber": "AMBER"}
-LIGHT_SYMBOLS = {"green": "[ok]", "red": "[x]", "amber": "[!]"}
+LIGHT_WORDS = {"green": "GREEN", "red": "RED", "amber": "AMBER", "partial": "PARTIAL"}
+LIGHT_SYMBOLS = {"green": "[ok]", "red": "[x]", "amber": "[!]", "partial": "[-]"}
 TAMPERED = "the kata's shipped files were changed ({}); restore them with `tddkit reset {} --tests`"
 TIMED_OUT = "timed out after {} s {}"
 DURING = "during {}"
@@ -51,6 +51,10 @@ TEST_FUNCTION_DID_NOT_RUN = "reported as passed, but the test function never ran
 ORDER_DEPENDS = ("{} passes when it runs alone, but fails after the tests before it: your code keeps state "
                  "between calls (a cache, a module-level variable, a mutable default), so its answer depends "
                  "on what was asked before")
+SPOT = "{file}:{line}"  # where the learner's code was (where.py)
+SPOT_IN = " (in {})"
+SPOT_SOURCE = ": {}"
+STOPPED_AT = "; your code was at {}"  # after TIMED_OUT: where the timeout stopped it
 FIRST_OF_A_GROUP = "{group}; the first of them:\n{first}"
 TEXT_CUT = "\n... [{} more characters cut]"
 OUTPUT_CUT = "\n... [{} more bytes of output cut]"
@@ -59,8 +63,16 @@ OUTPUT_CUT = "\n... [{} more bytes of output cut]"
 RUN_SUMMARY = "{light}  {kata}: {passed}/{total} tests passed"
 AMBER_REASON = "  why: {}"
 FAILING_TEST = "  test  {}"
+FAILED_IN_YOUR_CODE = "  in your code: {}"
+FAILED_LINE = "      {}"
 MORE_LINES = "... ({} more lines)"
-MORE_LINES_OF_TEST = "... ({} more lines: `python -m pytest \"{}\"` shows them all)"
+MORE_LINES_OF_TEST = "... ({} more lines: `tddkit run {} -v` shows them all)"
+LINES_CUT = "..."
+SOME_KATA = "KATA"  # in advice given where the kata's name is not known
+# pytest's advice in a failure message, as the kit's command that does it
+PYTEST_ADVICE = {"Use -v to get more diff": "`tddkit run {kata} -v` shows more of the diff",
+                 "use -vv to show": "`tddkit run {kata} -vv` shows them",
+                 "use '-vv' to show": "`tddkit run {kata} -vv` shows it all"}
 EDIT_HERE = "Edit {} and run again (`tddkit run {}`, or keep `tddkit watch` open)."
 HINT_AVAILABLE = "A hint is available: `tddkit hint`."
 NO_MORE_HINTS_AVAILABLE = "No more hints for this step."
@@ -71,6 +83,16 @@ STEP_HEADER = "Step {n}/{of}: {title}"
 ALL_DONE = "Every kata is GREEN. Well done! `tddkit status` shows your progress, `tddkit log` your rhythm."
 NEXT_KATA = "{} is GREEN; on to the next kata."
 NOT_RECORDED = "note: this run could not be recorded ({}); the light above is still right"
+
+# -- run -k / --step: a partial run ------------------------------------------------------------
+PARTIAL_SUMMARY = "{light}  {kata}: {passed} of {total} selected tests passed ({selection})"
+PARTIAL_NO_LIGHT = ("The kata's light needs a full run: `tddkit run {}` (a partial run is never GREEN, "
+                    "never unlocks, and is not recorded).")
+SELECTION_K = "-k {}"
+SELECTION_STEP = "step {}"
+NO_SUCH_STEP = "--step {}: {} has steps 1 to {}"
+NOTHING_SELECTED = "{} selects none of the tests of {}"
+BAD_K = "-k {!r} is not an expression pytest understands ({})"
 
 # -- status -------------------------------------------------------------------------------
 STATUS_ROW = "{mark} {id:<12} {light:<6} {passed:>3}/{total:<3} steps {steps:<7} {unlocked}"

@@ -11,7 +11,8 @@ Records, in the order they are written:
   collected      {"tests": [{"id", "step", "file", "line"}]}   the items pytest will run
   collect_error  {"where", "message"}                          a file that could not be collected
   start          {"id", "pid"}                                  a test began (for crash reports)
-  test           {"id", "outcome", "message", "details", "output", "duration"}
+  test           {"id", "outcome", "message", "details", "output", "duration", "where"}
+                 where: the learner's frame a failing test raised from (where.py), or null
   finish         {"exitstatus"}                                 pytest finished normally
   alone          {"id", "outcome"}                              a failing test run again alone (order.py)
 """
@@ -24,6 +25,7 @@ import json
 import os
 import re
 
+from tddkit import where
 from tddkit.messages import FIRST_OF_A_GROUP, TEST_FUNCTION_DID_NOT_RUN, TEXT_CUT
 
 MESSAGE_LIMIT = 4 * 1024
@@ -77,6 +79,14 @@ def _first_of_group(group: BaseExceptionGroup) -> str:
         return type(error).__name__
 
 
+def _learner_frame(error: BaseException, root: str) -> dict | None:
+    try:
+        spot = where.from_exception(error, root)
+    except Exception:  # a traceback the learner's code made strange: the failure still shows
+        return None
+    return spot and {**spot, "source": truncate(spot["source"], where.SOURCE_LIMIT + 3)}
+
+
 class ReportPlugin:
     def __init__(self, fd: int, token: str):
         self._fd = fd
@@ -84,6 +94,8 @@ class ReportPlugin:
         self._phases: dict[str, list] = {}
         self._returned: set[str] = set()  # tests whose function was called and returned
         self._first_of_group: dict[str, str] = {}  # test id -> its first failure, when it raised a group
+        self._where: dict[str, dict | None] = {}  # test id -> the learner's frame its first error came from
+        self._root = os.getcwd()
         self.alone = False  # in the copy that runs a failing test alone: its outcome is not the test's
         # Bound now, so that a learner's monkeypatching of json, hmac or os later cannot reroute us.
         self._dumps = json.dumps
@@ -139,9 +151,12 @@ class ReportPlugin:
 
     def pytest_runtest_makereport(self, item, call):
         """Remember the first failure inside an exception group (Hypothesis raises one when it
-        finds several distinct failures): the group's own message only counts them."""
+        finds several distinct failures): the group's own message only counts them. And the
+        learner's frame that the first error of the test came from."""
         if call.when == "call" and call.excinfo is not None and isinstance(call.excinfo.value, BaseExceptionGroup):
             self._first_of_group[item.nodeid] = _first_of_group(call.excinfo.value)
+        if call.excinfo is not None and item.nodeid not in self._where:
+            self._where[item.nodeid] = _learner_frame(call.excinfo.value, self._root)
         return None  # pytest makes the report
 
     def pytest_runtest_logreport(self, report):
@@ -151,6 +166,9 @@ class ReportPlugin:
         reports = self._phases.pop(nodeid, [])
         outcome, message, details = _combine(reports)
         first = self._first_of_group.pop(nodeid, None)
+        spot = self._where.pop(nodeid, None)
+        if outcome not in (FAILED, ERROR):  # a skip or an xfail raised too: that is no failure to show
+            spot = None
         if outcome == FAILED and first:
             message = FIRST_OF_A_GROUP.format(group=message, first=first)
         if outcome == PASSED and nodeid not in self._returned:
@@ -169,6 +187,7 @@ class ReportPlugin:
             details=truncate(details, DETAILS_LIMIT),
             output=truncate(output, OUTPUT_LIMIT),
             duration=round(sum(r.duration for r in reports), 6),
+            where=spot,
         )
 
     def pytest_sessionfinish(self, session, exitstatus):

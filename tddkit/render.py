@@ -8,15 +8,22 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 import sys
 from pathlib import Path
 
-from tddkit import messages
+from tddkit import messages, where
 
 _COLOURS = {"green": "\033[1;32m", "red": "\033[1;31m", "amber": "\033[1;33m", "dim": "\033[2m", "bold": "\033[1m"}
 _RESET = "\033[0m"
 
 MESSAGE_LINES = 12  # of a failure message shown under the light
+MESSAGE_LIMIT = 10**6  # ... with -v: all of it (the test process already cut it to plugin.MESSAGE_LIMIT)
+EXAMPLE_LINES = 12  # of Hypothesis' falsifying example kept in a cut message
+# Hypothesis' words for it: "Falsifying example:" (older: 6.100), "Failing test case:" (6.170), and
+# "Failing explicit example:" for an @example.
+_EXAMPLE = re.compile(r"^(Falsifying|Failing)( explicit)? (example|test case): ")
+_WRONG = re.compile(r"\bWRONG\b")
 SOURCE_LINES = 30  # of a test's source shown by `next`
 
 
@@ -35,20 +42,57 @@ def light_label(light: str | None) -> str:
     return paint(f"{messages.LIGHT_SYMBOLS[light]} {messages.LIGHT_WORDS[light]}", light)
 
 
-def short(text: str, lines: int = MESSAGE_LINES, test_id: str | None = None) -> str:
+def short(text: str, lines: int = MESSAGE_LINES, kata: str | None = None) -> str:
     """The first few lines of a message, indented, with a note of what was cut (and, for a
-    test's failure, how to see all of it)."""
+    test's failure, given its kata, how to see all of it, and what decides the failure kept
+    wherever it is: the example Hypothesis found, the first line a timeline marks WRONG)."""
     all_lines = text.rstrip().splitlines() or [""]
-    shown = all_lines[:lines]
-    if len(all_lines) > lines:
-        more = len(all_lines) - lines
-        shown.append(messages.MORE_LINES_OF_TEST.format(more, test_id) if test_id else messages.MORE_LINES.format(more))
+    if len(all_lines) <= lines:
+        return "\n".join("    " + line for line in all_lines)
+    decisive = [i for i in decisive_lines(all_lines) if i >= lines // 2] if kata else []
+    head = max(lines - len(decisive), lines // 2)
+    kept = sorted(set(range(head)) | set(decisive))
+    shown, previous = [], -1
+    for i in kept:
+        if i > previous + 1:
+            shown.append(messages.LINES_CUT)
+        shown.append(all_lines[i])
+        previous = i
+    more = len(all_lines) - len(kept)
+    shown.append(messages.MORE_LINES_OF_TEST.format(more, kata) if kata else messages.MORE_LINES.format(more))
     return "\n".join("    " + line for line in shown)
 
 
-def failure_message(failure) -> str:
-    """A failed test's message as shown under the light."""
-    return short(failure.message or failure.outcome, test_id=failure.id)
+def decisive_lines(lines: list[str]) -> list[int]:
+    """The indices of the lines that decide a failure: the first example Hypothesis reports
+    (`Falsifying example: test(` up to its closing `)`, at most EXAMPLE_LINES of it) and the first
+    line a timeline marks WRONG (the transport kata's)."""
+    found: list[int] = []
+    start = next((i for i, line in enumerate(lines) if _EXAMPLE.match(line)), None)
+    if start is not None:
+        end = start
+        while not lines[end].rstrip().endswith(")") and end + 1 < len(lines) and end - start < EXAMPLE_LINES:
+            end += 1
+        found += range(start, end + 1)
+    wrong = next((i for i, line in enumerate(lines) if _WRONG.search(line)), None)
+    if wrong is not None and wrong not in found:
+        found.append(wrong)
+    return sorted(found)
+
+
+def failure_message(failure, kata: str | None = None, verbose: int = 0) -> str:
+    """A failed test's message as shown under the light (all of it with -v), pytest's advice
+    made the kit's, and the line of the learner's code that it failed in, when it raised there."""
+    message = failure.message or failure.outcome
+    for advice, ours in messages.PYTEST_ADVICE.items():
+        message = message.replace(advice, ours.format(kata=kata or messages.SOME_KATA))
+    text = short(message, MESSAGE_LIMIT if verbose else MESSAGE_LINES, kata=kata or messages.SOME_KATA)
+    spot = failure.where
+    if spot:
+        text += "\n" + messages.FAILED_IN_YOUR_CODE.format(where.place(spot))
+        if spot.get("source"):
+            text += "\n" + messages.FAILED_LINE.format(spot["source"])
+    return text
 
 
 def test_source(root: Path, test_id: str) -> str | None:

@@ -52,6 +52,7 @@ class RawRun:
     timeout: float = 0.0
     duration: float = 0.0
     output: str = ""  # pytest's own terminal output, truncated
+    stopped_at: dict | None = None  # on a timeout: where the learner's code was (where.py)
 
     def of_kind(self, kind: str) -> list[dict]:
         return [r for r in self.records if r.get("kind") == kind]
@@ -129,13 +130,18 @@ def run_tests(
                 raw.returncode = proc.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
                 raw.timed_out = True
+                confine.ask_for_stack(proc.pid)  # it writes its stack to its output, and dies
+                try:
+                    proc.wait(timeout=confine.STACK_PATIENCE)
+                except subprocess.TimeoutExpired:
+                    pass
                 kill_group(proc.pid)
                 raw.returncode = proc.wait()
         finally:  # also when the runner itself is interrupted (Ctrl-C)
             kill_group(proc.pid)  # children the tests left behind ...
             confine.kill_marked(marker)  # ... and those that left the process group
         raw.duration = time.monotonic() - started
-        read_results(raw, report, output, token)
+        read_results(raw, report, output, token, workspace)
     return raw
 
 
@@ -153,8 +159,9 @@ def report_file():
         yield report, write_fd
 
 
-def read_results(raw: RawRun, report, output, token: str) -> RawRun:
-    """Fill in a finished run's records and output from its report and output files.
+def read_results(raw: RawRun, report, output, token: str, root: Path) -> RawRun:
+    """Fill in a finished run's records and output from its report and output files, and for a
+    run stopped by its timeout, where in the learner's code (in `root`) it was stopped.
 
     Shared with watch mode's fork server, so that both ways of running give the same RawRun.
     """
@@ -165,4 +172,8 @@ def read_results(raw: RawRun, report, output, token: str) -> RawRun:
     raw.output = output.read(OUTPUT_LIMIT).decode("utf-8", "replace")
     if size > OUTPUT_LIMIT:
         raw.output += messages.OUTPUT_CUT.format(size - OUTPUT_LIMIT)
+    if raw.timed_out:
+        from tddkit.where import from_dump
+
+        raw.stopped_at = from_dump(raw.output, str(root))
     return raw

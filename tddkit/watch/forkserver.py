@@ -38,7 +38,7 @@ import signal
 import sys
 import time
 
-from tddkit import child, forking
+from tddkit import child, confine, forking
 
 STDIN, STDOUT = 0, 1
 POLL = 0.005  # seconds between checks on a test process where pidfd_open is missing
@@ -203,10 +203,15 @@ def wait_for(pid: int, timeout: float, lines: Lines) -> dict:
             if done:
                 break
             left = deadline - time.monotonic()
-            if left <= 0 and not timed_out:
+            if left <= 0 and not timed_out:  # as runner.run_tests: its stack first, then the kill
                 timed_out = True
+                confine.ask_for_stack(pid)
+                deadline += confine.STACK_PATIENCE
+                left = deadline - time.monotonic()
+            elif left <= 0:
                 kill_group(pid)
-            wait = POLL if pidfd is None else (None if timed_out else max(left, 0))
+                left = None
+            wait = POLL if pidfd is None else (None if left is None else max(left, 0))
             watch = [pidfd] if pidfd is not None else []
             if not lines.eof:
                 watch.append(lines.fd)

@@ -139,7 +139,7 @@ class ForkRunner:
                 job, self._job, self.pid = self._job, None, None
                 raw = RawRun(pid=message["done"], returncode=message["returncode"], timed_out=message["timed_out"],
                              timeout=job["timeout"], duration=message["duration"])
-                runner.read_results(raw, job["report"], job["output"], job["token"])
+                runner.read_results(raw, job["report"], job["output"], job["token"], self.root)
                 self._remove_files(job)
                 try:
                     self._prepare(job["key"])  # the next run of this kata, ready before the next save
