@@ -314,17 +314,21 @@ def test_keys_on_a_terminal_hint_list_and_quit(workspace):
 
 
 class Terminal:
-    """`tddkit watch sincostan` on a pseudo-terminal of its own, `columns` wide, and what it drew."""
+    """`tddkit watch sincostan` (or `tddkit ARGS`) on a pseudo-terminal of its own, `columns` wide,
+    and what it drew. `env`: variables to set (None: to unset) for it."""
 
-    def __init__(self, workspace: Path, columns: int):
+    def __init__(self, workspace: Path, columns: int, args: tuple[str, ...] = ("watch", "sincostan"),
+                 env: dict[str, str | None] | None = None):
         import pty
 
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the watcher
             os.chdir(workspace)
-            env = {k: v for k, v in os.environ.items() if not k.startswith("TDDKIT_") and k not in ("COLUMNS", "LINES")}
-            env.pop("NO_COLOR", None)
-            os.execve(sys.executable, [sys.executable, "-m", "tddkit", "watch", "sincostan"], env)
+            full_env = {k: v for k, v in os.environ.items() if not k.startswith("TDDKIT_") and k not in ("COLUMNS", "LINES")}
+            full_env.pop("NO_COLOR", None)
+            full_env.update(env or {})
+            os.execve(sys.executable, [sys.executable, "-m", "tddkit", *args],
+                      {k: v for k, v in full_env.items() if v is not None})
         self.resize(columns)
         self.screen = b""
 
@@ -344,6 +348,19 @@ class Terminal:
                 self.screen += os.read(self.fd, 65536)
             except OSError:
                 break
+
+    def rest(self) -> bytes:
+        """Everything drawn until the program closed the terminal."""
+        deadline = time.monotonic() + WAIT
+        while time.monotonic() < deadline:
+            try:
+                data = os.read(self.fd, 65536)
+            except OSError:  # the program ended: the terminal is gone
+                break
+            if not data:
+                break
+            self.screen += data
+        return self.screen
 
     def frame(self, n: int = -1) -> list[str]:
         """The lines of the n-th screen drawn, as seen (colour codes taken out)."""
