@@ -1,6 +1,7 @@
 """Long output (`tddkit lesson`, `tddkit solution`) goes through a pager on a terminal, as git
 does: $PAGER, else `less` with git's options, else plain output; never in a pipe. A pager the
-learner quits early (q) takes nothing with it: not the exit status, not what the kit records."""
+learner quits early (q) takes nothing with it: not the exit status, not what the kit records.
+(The solution's pager is checked in test_cli.py, where the solution is unlocked anyway.)"""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import shutil
 import sqlite3
 
 import pytest
-from conftest import tddkit, write_reference
+from conftest import tddkit
 from test_watch import Terminal
 
 from tddkit import catalogue, pager
@@ -64,15 +65,6 @@ def test_by_default_less_holds_a_long_lesson_until_q(workspace):
         assert term.exit_status() == 0
     finally:
         term.close()
-
-
-def test_the_solution_goes_through_the_pager_on_a_terminal_only(workspace):
-    write_reference(workspace)
-    assert tddkit("run", "sincostan", cwd=workspace).returncode == 0
-    shown, status = on_a_terminal(workspace, "solution", PAGER="head -n 1")
-    assert status == 0 and "Reference solution of sincostan" in shown and "Your code" not in shown
-    piped = tddkit("solution", cwd=workspace, env={"PAGER": "head -n 1"})
-    assert piped.returncode == 0 and "Your code is the same as the reference." in piped.stdout
 
 
 def test_the_pager_is_pager_else_less_and_none_for_cat_an_empty_one_or_a_missing_program():

@@ -356,6 +356,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="instead, run the tests against machine-made mutants of each named kata's reference "
                         "(needs the mutate extra; see docs/authoring.md)")
     p = command("watch", cmd_watch, "re-run a kata's tests on every save and show the light (default: the current kata)")
+    p.description += "\n\n" + messages.WATCH_KEYS_ALL
     p.add_argument("kata", nargs="?", metavar="KATA", help=KATA_HELP_CURRENT)
     p.add_argument("--jsonl", action="store_true",
                    help="print one JSON object per verdict (the fields of `run --json`, plus changed_at and "
