@@ -9,16 +9,20 @@ of the files as they are (the runs are read from the state store, not from the s
 from __future__ import annotations
 
 import os
+import re
 import select
 import sqlite3
 import time
 
 from conftest import SOLUTIONS, write_reference
+from test_pager import plain
 from test_watch import WAIT, Terminal, runs_recorded, wait_until_gone
 
-from tddkit import content, catalogue
+from tddkit import catalogue, content, lessons
 
-STUB = content.version_source(catalogue.find("sincostan"), content.STUB, "katas/sincostan.py").read_text()
+SINCOSTAN = catalogue.find("sincostan")
+STUB = content.version_source(SINCOSTAN, content.STUB, "katas/sincostan.py").read_text()
+CLEAR = b"\033[H\033[2J"
 
 
 def until_runs(term: Terminal, ws, n: int, last: str | None = None) -> list[str]:
@@ -77,7 +81,7 @@ def test_enter_and_r_run_again_x_asks_then_resets_c_says_coverage_first_and_ques
 
 def test_n_shows_the_next_lesson_and_l_is_a_list_to_move_through_and_pick_from(workspace):
     write_reference(workspace)
-    term = Terminal(workspace, columns=100, env={"PAGER": "head -n 3"})  # a pager that ends by itself
+    term = Terminal(workspace, columns=60, env={"PAGER": "sh -c cat"})  # a pager that ends by itself
     try:
         term.until(b"GREEN")
         press(term, b"n", b"Kata 2/")  # mro's lesson, in the pager
@@ -97,7 +101,12 @@ def test_n_shows_the_next_lesson_and_l_is_a_list_to_move_through_and_pick_from(w
         term.until(b"tddkit watch: sincostan")
         press(term, b"l", b"Pick a kata")
         press(term, b"q", b"Still on sincostan")  # q leaves the list, not the watch
-        press(term, b"i", b"Kata 1/")
+        at = press(term, b"i", b"Kata 1/")
+        term.until(CLEAR, after=at)  # the pager ended: the screen is drawn again
+        start = term.screen.index(b"Kata 1/", at)
+        paged = re.sub(r"\033\[[0-9;?]*[A-Za-z]", "", plain(term.screen[start:term.screen.index(CLEAR, start)]))
+        assert max(map(len, paged.splitlines())) <= 60, "fitted to the terminal, as the watch's screen is"
+        assert paged.split() == lessons.as_shown(SINCOSTAN).split(), "every word whole, none lost"
         os.write(term.fd, b"q")
         assert term.exit_status() == 0
     finally:

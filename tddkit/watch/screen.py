@@ -165,7 +165,7 @@ class InPlace(PlainLines):
     def page(self, text: str, then: str = "") -> None:
         """In the pager, the screen waiting until it is quit, then `then` as the note; with no
         pager, both as the note."""
-        if not pager.through_pager(text, stay=True):
+        if not pager.through_pager("\n".join(fit([text], terminal_width())), stay=True):  # words whole, as the screen
             super().page(text, then)
             return
         sys.stdout.write(ALTERNATE_SCREEN)  # back to it if the pager left it (a LESS without X)
