@@ -12,6 +12,7 @@ import json
 import os
 import queue
 import re
+import select
 import signal
 import sqlite3
 import subprocess
@@ -370,8 +371,18 @@ class Terminal:
         return [re.sub(r"\033\[[0-9;?]*[A-Za-z]", "", line) for line in text.splitlines()]
 
     def exit_status(self) -> int:
-        _, status = os.waitpid(self.pid, 0)
-        return os.waitstatus_to_exitcode(status)
+        """Its exit status, once it ended (within WAIT: a program that hangs fails the test)."""
+        deadline = time.monotonic() + WAIT
+        while True:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                return os.waitstatus_to_exitcode(status)
+            assert time.monotonic() < deadline, f"still running after {WAIT} s; the screen: {self.screen[-1500:]!r}"
+            if select.select([self.fd], [], [], 0.05)[0]:  # keep reading, or a full terminal would stop it
+                try:
+                    self.screen += os.read(self.fd, 65536)
+                except OSError:  # it closed the terminal and is on its way out
+                    time.sleep(0.01)
 
     def close(self) -> None:
         os.close(self.fd)

@@ -28,8 +28,9 @@ SETTLE = 0.015  # seconds of quiet after an event before a run starts (editors s
 SETTLE_AFTER_SAVE = 0.003  # ... after a completed save: only a "save all" has more to come
 
 
-class Stop(Exception):
-    """SIGTERM or SIGHUP: leave the loop, cleaning up as on [q]."""
+class Stop(BaseException):
+    """SIGTERM or SIGHUP: leave the loop, cleaning up as on [q]. A BaseException, as
+    KeyboardInterrupt is, so that no `except Exception` swallows it (coverage's, which did)."""
 
 
 @dataclass
