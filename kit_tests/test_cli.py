@@ -10,6 +10,7 @@ import subprocess
 import sys
 
 from conftest import REPO, tddkit, write_reference
+from test_pager import on_a_terminal
 
 from tddkit import catalogue
 
@@ -203,9 +204,11 @@ def test_solution_is_refused_until_green_then_shown_with_a_diff(workspace):
     mine = workspace / "katas" / "sincostan.py"
     mine.write_text("# my own words\n" + mine.read_text())
     assert tddkit("run", "sincostan", cwd=workspace).returncode == 0
-    shown = tddkit("solution", "sincostan", cwd=workspace)
+    shown = tddkit("solution", "sincostan", cwd=workspace, env={"PAGER": "head -n 1"})  # a pipe: no pager
     assert shown.returncode == 0
     assert "def sincostan" in shown.stdout and "-# my own words" in shown.stdout
+    paged, status = on_a_terminal(workspace, "solution", PAGER="head -n 1")
+    assert status == 0 and "Reference solution of sincostan" in paged and "def sincostan" not in paged
 
 
 def test_solution_of_a_package_diffs_file_by_file(workspace):

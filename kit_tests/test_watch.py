@@ -12,6 +12,7 @@ import json
 import os
 import queue
 import re
+import select
 import signal
 import sqlite3
 import subprocess
@@ -306,6 +307,8 @@ def test_keys_on_a_terminal_hint_list_and_quit(workspace):
         term.until(b"Hint 1/")
         os.write(term.fd, b"l")
         term.until(b"katas green")
+        os.write(term.fd, b"\033")  # Esc leaves the list (test_watch_keys.py has the rest of the keys)
+        term.until(b"Still on sincostan")
         os.write(term.fd, b"q")
         assert term.exit_status() == 0
     finally:
@@ -314,17 +317,21 @@ def test_keys_on_a_terminal_hint_list_and_quit(workspace):
 
 
 class Terminal:
-    """`tddkit watch sincostan` on a pseudo-terminal of its own, `columns` wide, and what it drew."""
+    """`tddkit watch sincostan` (or `tddkit ARGS`) on a pseudo-terminal of its own, `columns` wide,
+    and what it drew. `env`: variables to set (None: to unset) for it."""
 
-    def __init__(self, workspace: Path, columns: int):
+    def __init__(self, workspace: Path, columns: int, args: tuple[str, ...] = ("watch", "sincostan"),
+                 env: dict[str, str | None] | None = None):
         import pty
 
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the watcher
             os.chdir(workspace)
-            env = {k: v for k, v in os.environ.items() if not k.startswith("TDDKIT_") and k not in ("COLUMNS", "LINES")}
-            env.pop("NO_COLOR", None)
-            os.execve(sys.executable, [sys.executable, "-m", "tddkit", "watch", "sincostan"], env)
+            full_env = {k: v for k, v in os.environ.items() if not k.startswith("TDDKIT_") and k not in ("COLUMNS", "LINES")}
+            full_env.pop("NO_COLOR", None)
+            full_env.update(env or {})
+            os.execve(sys.executable, [sys.executable, "-m", "tddkit", *args],
+                      {k: v for k, v in full_env.items() if v is not None})
         self.resize(columns)
         self.screen = b""
 
@@ -345,14 +352,37 @@ class Terminal:
             except OSError:
                 break
 
+    def rest(self) -> bytes:
+        """Everything drawn until the program closed the terminal."""
+        deadline = time.monotonic() + WAIT
+        while time.monotonic() < deadline:
+            try:
+                data = os.read(self.fd, 65536)
+            except OSError:  # the program ended: the terminal is gone
+                break
+            if not data:
+                break
+            self.screen += data
+        return self.screen
+
     def frame(self, n: int = -1) -> list[str]:
         """The lines of the n-th screen drawn, as seen (colour codes taken out)."""
         text = self.screen.decode("utf-8", "replace").split("\033[H\033[2J")[n]
         return [re.sub(r"\033\[[0-9;?]*[A-Za-z]", "", line) for line in text.splitlines()]
 
     def exit_status(self) -> int:
-        _, status = os.waitpid(self.pid, 0)
-        return os.waitstatus_to_exitcode(status)
+        """Its exit status, once it ended (within WAIT: a program that hangs fails the test)."""
+        deadline = time.monotonic() + WAIT
+        while True:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                return os.waitstatus_to_exitcode(status)
+            assert time.monotonic() < deadline, f"still running after {WAIT} s; the screen: {self.screen[-1500:]!r}"
+            if select.select([self.fd], [], [], 0.05)[0]:  # keep reading, or a full terminal would stop it
+                try:
+                    self.screen += os.read(self.fd, 65536)
+                except OSError:  # it closed the terminal and is on its way out
+                    time.sleep(0.01)
 
     def close(self) -> None:
         os.close(self.fd)

@@ -1,6 +1,6 @@
 """Watch mode's screen logic, unit by unit: lines fitted to the terminal's width, the time a
-verdict counts from, and what a GREEN verdict says comes next. (The whole watch, on a real
-pseudo-terminal, is driven in test_watch.py.)"""
+verdict counts from, what a GREEN verdict says comes next, the keys and the kata list. (The
+whole watch, on a real pseudo-terminal, is driven in test_watch.py and test_watch_keys.py.)"""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ import re
 import time
 from pathlib import Path
 
-from tddkit import catalogue
+from tddkit import catalogue, status
 from tddkit.judge import Outcome
 from tddkit.light import Verdict
 from tddkit.watch.fit import fit, width_of
+from tddkit.watch.keys import key_names
+from tddkit.watch.picker import KataList
 from tddkit.watch.saves import SaveClock
 from tddkit.watch.screen import verdict_lines
 
@@ -77,3 +79,33 @@ def test_green_names_the_next_kata_and_on_the_last_one_offers_no_next():
     assert "Press [n] for the next kata (mro)" in shown
     shown = "\n".join(verdict_lines(Path("."), last, green(last), 1.0, 2.0, following=None))
     assert "[n]" not in shown and "every kata" in shown
+
+
+# -- keys and the kata list: the pure parts of what the watch keys do ----------------------
+
+def test_keys_are_named_one_by_one_arrows_enter_and_a_lone_escape_included():
+    assert key_names("hN") == ["h", "n"], "letters as one case: caps lock on does not change a key"
+    assert key_names("\r\n") == ["enter", "enter"], "the Enter key is CR, or LF once the terminal maps it"
+    assert key_names("\x1b[A\x1b[Bj\x1bOA\x1bOB") == ["up", "down", "j", "up", "down"], "normal and application mode"
+    assert key_names("\x1b") == ["esc"]
+    assert key_names("\x1b[5~k") == ["k"], "a key the watch has no use for (page up) is left out whole"
+
+
+def test_the_kata_list_moves_between_its_ends_and_picks_the_kata_under_the_cursor():
+    picker = KataList(["sincostan", "mro", "package"], at="mro")
+    assert picker.press("up") is None and picker.cursor == "sincostan"
+    assert picker.press("k") is None and picker.cursor == "sincostan", "no further than the first"
+    for key in ("down", "j", "j"):
+        picker.press(key)
+    assert picker.cursor == "package", "no further than the last"
+    assert picker.press("enter") == ("pick", "package")
+    for leave in ("esc", "q"):
+        assert KataList(["sincostan", "mro"], at="mro").press(leave) == ("leave", None)
+    assert picker.press("h") is None and picker.cursor == "package", "other keys do nothing in the list"
+
+
+def test_the_list_marks_the_row_under_the_cursor_not_the_current_kata():
+    rows = [status.Row(k, None, 0, 3, 0, 2, False) for k in ("sincostan", "mro")]
+    assert status.table(rows).splitlines()[0].startswith(">"), "status marks the current kata"
+    listed = status.table(rows, cursor="mro").splitlines()
+    assert listed[0].startswith("  sincostan") and listed[1].startswith("> mro")

@@ -86,12 +86,12 @@ def cmd_lesson(args) -> int:
     try:
         ws = workspace.find()
     except NotAWorkspace:  # a lesson runs nothing: the first kata's, or KATA's, to read anywhere
-        show_lesson(catalogue.find(args.kata) if args.kata is not None else catalogue.load()[0])
+        show_lesson(catalogue.find(args.kata) if args.kata is not None else catalogue.load()[0], paged=True)
         return OK
     with ws.open_state() as state:
         kata = chosen_kata(args.kata, state)
-        show_lesson(kata)
         state.see_lesson(kata.id)
+    show_lesson(kata, paged=True)  # after the state is closed: the learner may read for a while
     return OK
 
 
@@ -151,12 +151,13 @@ def run_before_hint(ws, kata, state) -> None:
 
 
 def cmd_solution(args) -> int:
-    from tddkit import catalogue, solution, workspace
+    from tddkit import catalogue, pager, solution, workspace
 
     ws = workspace.find()
     with ws.open_state() as state:
         kata = catalogue.find(args.kata) if args.kata is not None else solution_kata(state)
-        print(solution.show(ws, kata, state))
+        shown = solution.show(ws, kata, state)
+    pager.page(shown)  # after the state is closed: the learner may read for a while
     return OK
 
 
@@ -249,15 +250,11 @@ def refuse_empty(value: str | None, message: str) -> None:
         raise UsageError(message)
 
 
-def show_lesson(kata) -> None:
-    from tddkit import catalogue, render
+def show_lesson(kata, paged: bool = False) -> None:
+    """The lesson; `paged`: through the pager on a terminal (the lesson alone, not `next`'s)."""
+    from tddkit import lessons, pager
 
-    katas = catalogue.load()
-    n = [k.id for k in katas].index(kata.id) + 1
-    print(render.paint(messages.LESSON_HEADER.format(n=n, of=len(katas), id=kata.id, title=kata.title), "bold"))
-    print()
-    print(kata.lesson)
-    print()
+    (pager.page if paged else print)(lessons.as_shown(kata))
 
 
 def show_outcome(ws, kata, outcome, with_source: bool = False, verbose: int = 0) -> None:
@@ -376,6 +373,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "(needs the mutate extra; see docs/authoring.md)")
     p = command("watch", cmd_watch, "re-run a kata's tests on every save and show the light, the first failure and "
                                     "the line of your code it failed in (default: the current kata)")
+    p.description += "\n\n" + messages.WATCH_KEYS_ALL
     p.add_argument("kata", nargs="?", metavar="KATA", help=KATA_HELP_CURRENT)
     p.add_argument("--jsonl", action="store_true",
                    help="print one JSON object per verdict (the fields of `run --json`, plus changed_at and "

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from tddkit import messages
+from tddkit import messages, render
 from tddkit.catalogue import Kata, Step
 
 STEPS_HEADING = "# Steps and hints"
@@ -67,3 +67,13 @@ def parse(source: str, where: str) -> tuple[Lesson, list[str]]:
 def learner_copy(kata: Kata) -> str:
     """The lesson as the learner's editor shows it, beside the code: title and lesson, no hints."""
     return f"# {kata.title}\n\n{kata.lesson}\n"
+
+
+def as_shown(kata: Kata) -> str:
+    """The lesson as `lesson`, `next` and watch show it: which kata of how many, then the text."""
+    from tddkit import catalogue
+
+    katas = catalogue.load()
+    n = [k.id for k in katas].index(kata.id) + 1
+    header = messages.LESSON_HEADER.format(n=n, of=len(katas), id=kata.id, title=kata.title)
+    return f"{render.paint(header, 'bold')}\n\n{kata.lesson}\n"

@@ -152,7 +152,22 @@ MUTATE_STALE = "{kata}: recorded equivalent {n} ({operator}: {old!r}) matches no
 
 # -- watch --------------------------------------------------------------------------------
 WATCH_HEADER = "tddkit watch: {kata} - {title}"
-WATCH_KEYS = "keys: [h] hint  [n] next kata  [l] list  [c] coverage  [q] quit"
+WATCH_KEYS = "keys: [Enter] run  [h] hint  [i] lesson  [n] next  [l] list  [?] more  [q] quit"  # within 80 columns
+WATCH_KEYS_ALL = """Keys (a save re-runs the tests by itself):
+  [Enter] [r]  run the tests again now
+  [h]          one more hint for the current step
+  [i]          the kata's lesson (it is in lessons/ too)
+  [n]          the next kata, once this one is GREEN, and its lesson
+  [l]          the katas: [j] [k] or arrows move, [Enter] picks one, [Esc] back
+  [c]          coverage: the code no test asked for
+  [x]          reset to the stub, asking first (yours is kept in .tddkit/backups)
+  [?]          these keys
+  [q]          quit"""
+WATCH_LIST = "Pick a kata: [j] [k] or the arrows move, [Enter] picks the one marked, [Esc] goes back."
+WATCH_STILL_ON = "Still on {kata}."
+WATCH_RESET_ASK = "Reset {kata} to its stub ({files}), your version kept in .tddkit/backups/? [y/N]"
+WATCH_RESET_KEPT = "Nothing was reset: your code is as it was."
+WATCH_COVERAGE_RUNNING = "... running coverage of {kata} (the tests run again, under coverage.py)"
 WATCH_NO_KEYS = "Ctrl-C to stop"
 WATCH_STARTING = "Watching {folders}; a save re-runs the tests of {kata}."
 WATCH_RUNNING = "... running the tests of {kata}"

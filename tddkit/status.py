@@ -62,8 +62,9 @@ def progress_bar(done: int, of: int) -> str:
     return "[" + "#" * filled + "." * (BAR_WIDTH - filled) + "]"
 
 
-def table(all_rows: list[Row], retired_katas: Sequence[str] = ()) -> str:
-    current = next((r.kata for r in all_rows if r.light != GREEN), None)
+def table(all_rows: list[Row], retired_katas: Sequence[str] = (), cursor: str | None = None) -> str:
+    """`cursor`: the kata to mark (watch's list), instead of the current one."""
+    current = cursor or next((r.kata for r in all_rows if r.light != GREEN), None)
     lines = []
     for r in all_rows:
         lines.append(messages.STATUS_ROW.format(

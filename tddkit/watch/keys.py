@@ -1,9 +1,32 @@
-"""Single keypresses on a terminal: cbreak mode while watching, restored on the way out."""
+"""Single keypresses on a terminal: cbreak mode while watching, restored on the way out, and
+the bytes a terminal sends for a key turned into the key's name."""
 
 from __future__ import annotations
 
 import os
+import re
 import sys
+
+# An escape sequence (CSI "\x1b[", or SS3 "\x1bO" in application mode) ends at its final byte.
+_SEQUENCE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|O[@-~])")
+_NAMED = {"\x1b[A": "up", "\x1b[B": "down", "\x1bOA": "up", "\x1bOB": "down", "\r": "enter", "\n": "enter",
+          "\x1b": "esc"}
+
+
+def key_names(pressed: str) -> list[str]:
+    """The keys in what the terminal sent: letters in lower case (caps lock changes no key),
+    "enter", "esc", "up" and "down"; other escape sequences (page up, F1) are left out whole."""
+    names = []
+    at = 0
+    while at < len(pressed):
+        sequence = _SEQUENCE.match(pressed, at)
+        key = sequence.group() if sequence else pressed[at]
+        at += len(key)
+        if key in _NAMED:
+            names.append(_NAMED[key])
+        elif not sequence:
+            names.append(key.lower())
+    return names
 
 
 class Keys:
@@ -30,12 +53,12 @@ class Keys:
     def fileno(self) -> int:
         return self._fd
 
-    def read(self) -> str:
-        """The keys pressed, lower-cased ("" when the terminal went away)."""
+    def read(self) -> list[str]:
+        """The names of the keys pressed ([] when the terminal went away)."""
         try:
-            return os.read(self._fd, 64).decode("utf-8", "replace").lower()
+            return key_names(os.read(self._fd, 64).decode("utf-8", "replace"))
         except OSError:
-            return ""
+            return []
 
     def restore(self) -> None:
         if self._saved is not None:

@@ -16,10 +16,11 @@ import signal
 import time
 from dataclasses import dataclass, field
 
-from tddkit import hints, light, messages, progress, status
+from tddkit import catalogue, hints, lessons, light, messages, progress, status
 from tddkit.expected import expected_tests
 from tddkit.judge import record
 from tddkit.watch import runners
+from tddkit.watch.picker import KataList
 from tddkit.watch.saves import SaveClock
 from tddkit.watch.watcher import snapshot
 
@@ -27,8 +28,9 @@ SETTLE = 0.015  # seconds of quiet after an event before a run starts (editors s
 SETTLE_AFTER_SAVE = 0.003  # ... after a completed save: only a "save all" has more to come
 
 
-class Stop(Exception):
-    """SIGTERM or SIGHUP: leave the loop, cleaning up as on [q]."""
+class Stop(BaseException):
+    """SIGTERM or SIGHUP: leave the loop, cleaning up as on [q]. A BaseException, as
+    KeyboardInterrupt is, so that no `except Exception` swallows it (coverage's, which did)."""
 
 
 @dataclass
@@ -47,6 +49,8 @@ class Loop:
         self.clock = SaveClock()
         self.settle_until = 0.0
         self.last_light: str | None = None
+        self.listing: KataList | None = None  # [l]: the list the keys move through
+        self.asking_reset = False  # [x]: the next key answers "reset?"
         self.use(kata)
 
     def use(self, kata) -> None:
@@ -126,6 +130,7 @@ class Loop:
         self.screen.verdict(self.kata, outcome, job.changed_at, time.time(), following and following.id)
         if self.coverage and verdict.light != light.AMBER:
             self.show_coverage()
+        self.ask_again()  # the verdict took the screen: a question still open is shown again
 
     def fall_back(self) -> None:
         """The fork server is gone: carry on with plain subprocess runs."""
@@ -138,22 +143,80 @@ class Loop:
 
     # -- keys ---------------------------------------------------------------------------------
 
-    def on_keys(self, pressed: str) -> bool:
-        """Answer the keys pressed; False to quit."""
+    def on_keys(self, pressed: list[str]) -> bool:
+        """Answer the keys pressed (by name, as keys.key_names gives them); False to quit."""
         if not pressed:
             return False  # the terminal went away
         for key in pressed:
-            if key == "q":
+            if self.listing is not None:
+                self.in_list(key)
+            elif self.asking_reset:
+                self.answer_reset(key)
+            elif key == "q":
                 return False
-            if key == "h":
+            elif key in ("enter", "r"):
+                self.rerun()
+            elif key == "h":
                 self.screen.note(hints.next_hint(self.kata, self.state))
+            elif key == "i":
+                self.show_lesson(self.kata)
             elif key == "l":
-                self.screen.note(status.table(status.rows(self.state)))
+                self.listing = KataList(catalogue.ids(), at=self.kata.id)
+                self.ask_again()
             elif key == "n":
                 self.next_kata()
             elif key == "c":
                 self.show_coverage()
+            elif key == "x":
+                self.asking_reset = True
+                self.ask_again()
+            elif key == "?":
+                self.screen.note(messages.WATCH_KEYS_ALL)
         return True
+
+    def ask_again(self) -> None:
+        """Show the list, or the question, that the next key answers."""
+        if self.listing is not None:
+            table = status.table(status.rows(self.state), cursor=self.listing.cursor)
+            self.screen.note(f"{messages.WATCH_LIST}\n{table}")
+        elif self.asking_reset:
+            self.screen.note(messages.WATCH_RESET_ASK.format(kata=self.kata.id, files=" and ".join(self.kata.files)))
+
+    def rerun(self) -> None:
+        """[Enter] or [r]: a run of the files as they are, as after a save. A run under way, or
+        about to start, answers them already."""
+        if self.job is None and self.clock.pending is None:
+            self.clock.saw(time.time(), during_a_run=False)
+            self.settle_until = time.monotonic()
+
+    def in_list(self, key: str) -> None:
+        answer = self.listing.press(key)
+        if answer is None:
+            self.ask_again()  # the cursor may have moved
+            return
+        self.listing = None
+        action, picked = answer
+        if action == "pick" and picked != self.kata.id:
+            self.move_to(catalogue.find(picked))
+        else:
+            self.screen.note(messages.WATCH_STILL_ON.format(kata=self.kata.id))
+
+    def answer_reset(self, key: str) -> None:
+        from tddkit import reset
+        from tddkit.errors import TddkitError
+
+        self.asking_reset = False
+        if key != "y":
+            self.screen.note(messages.WATCH_RESET_KEPT)
+            return
+        try:  # as `tddkit reset KATA` does
+            said = reset.restore_stub(self.ws, self.kata)
+            self.state.record_reset(self.kata.id)
+        except TddkitError as err:
+            self.screen.note(f"tddkit: {err}")
+            return
+        self.use(self.kata)  # the verdict shown was of the code put aside: the stub runs now
+        self.screen.note(said)
 
     def next_kata(self) -> None:
         following = progress.current_kata(self.state)
@@ -162,12 +225,23 @@ class Loop:
         elif following.id == self.kata.id:
             self.screen.note(messages.WATCH_NOT_GREEN_YET.format(kata=self.kata.id))
         else:
-            self.use(following)
-            self.screen.note(messages.WATCH_NOW_ON.format(kata=following.id))
+            self.move_to(following)
+
+    def move_to(self, kata) -> None:
+        """Watch another kata, and show its lesson."""
+        self.use(kata)
+        self.show_lesson(kata, then=messages.WATCH_NOW_ON.format(kata=kata.id))
+        self.clock.saw(time.time(), during_a_run=True)  # its first verdict counts from the lesson read
+
+    def show_lesson(self, kata, then: str = "") -> None:
+        """The lesson in the pager (the loop waits for it), or on the screen; `then`: the note after it."""
+        self.screen.page(lessons.as_shown(kata), then)
+        self.state.see_lesson(kata.id)
 
     def show_coverage(self) -> None:
         from tddkit import coverage_report
 
+        self.screen.note(messages.WATCH_COVERAGE_RUNNING.format(kata=self.kata.id))  # it takes seconds: say so first
         try:
             self.screen.note(coverage_report.report(self.ws, self.kata).text)
         except Exception as err:  # coverage is a side view: never let it end the watch

@@ -1,7 +1,7 @@
 """How watch mode shows verdicts: JSON lines, plain lines, or a screen redrawn in place.
 
 All three take the same calls from the loop: `kata` (a new kata is watched), `running`,
-`verdict`, and `note` (a hint, the list, a message). Colour comes from `render`, which drops
+`verdict`, `note` (a hint, the list, a message) and `page` (a lesson: the pager on a terminal). Colour comes from `render`, which drops
 it when stdout is not a terminal or NO_COLOR is set; the light is always in words too.
 """
 
@@ -13,7 +13,7 @@ import signal
 import sys
 import time
 
-from tddkit import messages, output, render
+from tddkit import messages, output, pager, render
 from tddkit.light import GREEN, RED
 from tddkit.watch.fit import fit
 
@@ -69,6 +69,9 @@ class JsonLines:
     def note(self, text: str) -> None:
         print(text, file=sys.stderr, flush=True)
 
+    def page(self, text: str, then: str = "") -> None:
+        self.note("\n\n".join(filter(None, [then, text])))
+
     resized = None  # nothing to redraw when the terminal changes size
 
     def close(self) -> None:
@@ -94,6 +97,10 @@ class PlainLines:
 
     def note(self, text: str) -> None:
         print(text, flush=True)
+
+    def page(self, text: str, then: str = "") -> None:
+        """Long text (a lesson), and `then`, a note to go with it."""
+        self.note("\n\n".join(filter(None, [then, text])))
 
     resized = None
 
@@ -154,6 +161,16 @@ class InPlace(PlainLines):
     def note(self, text: str) -> None:
         self.notes = [text]
         self._draw()
+
+    def page(self, text: str, then: str = "") -> None:
+        """In the pager, the screen waiting until it is quit, then `then` as the note; with no
+        pager, both as the note."""
+        if not pager.through_pager("\n".join(fit([text], terminal_width())), stay=True):  # words whole, as the screen
+            super().page(text, then)
+            return
+        sys.stdout.write(ALTERNATE_SCREEN)  # back to it if the pager left it (a LESS without X)
+        self.notes = [then] if then else []
+        self._draw(self.status)
 
 
 def terminal_width() -> int:
