@@ -327,15 +327,18 @@ def test_odd_and_even_symmetry(angle):
 
 # ---------------------------------------------------------------- step 7: degrees
 
+# tan 30 degrees is 1/sqrt(3): the float nearest it (1 / R3 rounds to the float one above).
+TAN_30 = 0.5773502691896257
+
 KNOWN_DEGREES = [
-    # angle in degrees, sin, cos, tan
-    (30, 0.5, R3 / 2, 1 / R3),
+    # angle in degrees, sin, cos, tan: each the float nearest the exact value
+    (30, 0.5, R3 / 2, TAN_30),
     (45, R2 / 2, R2 / 2, 1.0),
     (60, R3 / 2, 0.5, R3),
     (135.0, R2 / 2, -R2 / 2, -1.0),
-    (-30, -0.5, R3 / 2, -1 / R3),
+    (-30, -0.5, R3 / 2, -TAN_30),
     (Fraction(1, 2), 0.008726535498373935, 0.9999619230641713, 0.00872686779075879),
-    (390, 0.5, R3 / 2, 1 / R3),
+    (390, 0.5, R3 / 2, TAN_30),
 ]
 
 
@@ -458,6 +461,63 @@ def test_huge_angles_keep_their_remainder(angle):
     )
 
 
+# A small angle D degrees and the floats nearest its exact sin and 1 / tan (tan rounds to the same
+# float as sin: they differ in the 22nd digit). 10**-400 degrees is too small for a float: its sin
+# rounds to 0.0 and its 1 / tan to inf.
+SMALL_ANGLES = {
+    "10**9": (Fraction(1, 10**9), 1.7453292519943295e-11, 57295779513.08232),
+    "10**400": (Fraction(1, 10**400), 0.0, math.inf),
+}
+
+# Just beside 0, 90, 180 and -90 degrees: (k, side) is the angle k * 90 + side * D.
+BESIDE_QUARTER_TURNS = [(k, side) for k in (0, 1, 2, -1) for side in (-1, 1)]
+
+
+def beside_a_quarter_turn(k, side, small):
+    """The angle k * 90 + side * D degrees, how to write it, and its exact sin, cos and tan.
+
+    Each value is the float nearest the exact one; one too small for a float is 0.0 or -0.0,
+    with the sign the exact value has.
+    """
+    d, sin_d, cot_d = SMALL_ANGLES[small]
+    # sin, cos, tan and 1 / tan of the leftover side * D: cos is 1.0 to the float's last digit.
+    s, c, t, cot = side * sin_d, 1.0, side * sin_d, side * cot_d
+    # A quarter turn on: sin(90 + r) = cos r, cos(90 + r) = -sin r, tan(90 + r) = -1 / tan r.
+    exact = [(s, c, t), (c, -s, -cot), (-s, -c, t), (-c, s, -cot)][k % 4]
+    shown = f"{90 * k} {'-' if side < 0 else '+'} Fraction(1, {small})"
+    return 90 * k + side * d, shown, exact
+
+
+def accurate_degrees():
+    """(angle, how to write it, its exact sin, cos, tan, where, why) for the known angles and
+    for angles just beside a quarter turn."""
+    for angle, *exact in KNOWN_DEGREES:
+        why = "a float of the whole turn rounds more than the small leftover beside a quarter turn"
+        yield angle, repr(angle), exact, "", why
+    for k, side in BESIDE_QUARTER_TURNS:
+        angle, shown, exact = beside_a_quarter_turn(k, side, "10**9")
+        why = "math.radians of the whole angle has lost the digits that matter here"
+        yield angle, shown, exact, f", also just beside {90 * k} degrees", why
+
+
+ACCURATE_DEGREES = list(accurate_degrees())
+
+
+@pytest.mark.step(8)
+@pytest.mark.parametrize(
+    "angle, shown, exact, where, why", ACCURATE_DEGREES,
+    ids=[row[1].replace(" ", "") for row in ACCURATE_DEGREES],
+)
+def test_degrees_are_within_a_few_ulp_of_exact(angle, shown, exact, where, why):
+    got = result_of(angle, degrees=True)
+    for field, value, expected in zip(SinCosTan._fields, got, exact):
+        assert ulps_apart(value, expected) <= FEW_ULP, (
+            f"in degrees each value is within {FEW_ULP} ULP of the exact one{where}: {field} of "
+            f"{shown} degrees is {expected!r}; your sincostan({shown}, degrees=True).{field} "
+            f"gave {value!r} ({ulps_apart(value, expected):g} ULP apart; {why})"
+        )
+
+
 # ---------------------------------------------------------------- step 9: poles
 
 POLES = [kind(90 * k) for k in range(-7, 8, 2) for kind in (int, float, Fraction)]
@@ -474,6 +534,39 @@ def test_tan_at_poles_is_infinite(angle):
         f"infinite with the sign of sin ({EXACT_SIN[k]!r}); "
         f"your {call(angle, degrees=True)}.tan gave {got.tan!r}"
     )
+
+
+@pytest.mark.step(9)
+@pytest.mark.parametrize(
+    "k, side", BESIDE_QUARTER_TURNS, ids=[f"{90 * k}{s:+}e-400" for k, s in BESIDE_QUARTER_TURNS]
+)
+def test_closer_to_a_quarter_turn_than_a_float_keeps_its_side(k, side):
+    angle, shown, exact = beside_a_quarter_turn(k, side, "10**400")
+    where = (
+        f"{shown} degrees is just {'past' if side > 0 else 'short of'} {90 * k} degrees, "
+        f"closer than a float can tell apart"
+    )
+    try:
+        got = result_of(angle, degrees=True)
+    except AssertionError:
+        raise
+    except Exception as error:
+        pytest.fail(
+            f"{where}: there is no ZeroDivisionError there (nor any other error); your "
+            f"sincostan({shown}, degrees=True) raised {type(error).__name__}: {error}"
+        )
+    for field, value, expected in zip(SinCosTan._fields, got, exact):
+        if expected == 0.0:
+            sign = "negative" if math.copysign(1.0, expected) < 0 else "positive"
+            tiny = math.copysign(5e-324, expected)
+            what = f"{expected!r} or {tiny!r} (too small for a float, but {sign})"
+        else:
+            what = repr(expected)
+        same_sign = math.copysign(1.0, value) == math.copysign(1.0, expected)
+        assert same_sign and ulps_apart(value, expected) <= FEW_ULP, (
+            f"{where}: each value keeps the sign it has on that side, so {field} is {what}; "
+            f"your sincostan({shown}, degrees=True).{field} gave {value!r}"
+        )
 
 
 # ---------------------------------------------------------------- step 10: not a real number
