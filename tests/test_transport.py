@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import math
 import random
+import re
 import time
 import traceback
 import zlib
@@ -77,13 +78,19 @@ def rto(link: Link, window: int) -> float:
 def transfer(data: bytes, link: Link | None = None, backward: Link | None = None, *,
              seed=0, window=8, seq_bits=16, timeout=None, max_timeouts=50, key=None,
              receiver_key="same", tamper=None, max_time=120.0, max_events=None,
-             udp=False, max_seconds=20.0) -> Transfer:
+             udp=False, max_seconds=20.0, plain=False, peer=None, keep=10_000) -> Transfer:
+    """Run `data` from your Sender to your Receiver; never raises.
+
+    plain: make both ends with no options at all (the lesson's defaults);
+    peer(port): an endpoint of the test's own at the far end instead of your Receiver;
+    keep: how many events the timeline keeps (tests read their own from it).
+    """
     link = link or Link()
     t = Transfer(data)
     if udp:
         t.net = UdpNetwork(link, backward, seed=seed, tamper=tamper)
     else:
-        t.net = Simulator(link, backward, seed=seed, tamper=tamper)
+        t.net = Simulator(link, backward, seed=seed, tamper=tamper, keep=keep)
 
     def deliver(chunk):
         chunk = bytes(chunk)
@@ -101,10 +108,19 @@ def transfer(data: bytes, link: Link | None = None, backward: Link | None = None
     if max_events is None:        # generous for any correct protocol, quick to hit for a runaway
         max_events = 5000 + 60 * (len(data) // max(1, link.max_packet - 40) + 2)
     try:
-        t.sender = Sender(t.net.sender_port, data, window=window, seq_bits=seq_bits,
-                          timeout=timeout, max_timeouts=max_timeouts, key=key)
-        t.receiver = Receiver(t.net.receiver_port, deliver, window=window, seq_bits=seq_bits,
-                              key=key if receiver_key == "same" else receiver_key)
+        if plain:
+            t.sender = Sender(t.net.sender_port, data)
+        else:
+            t.sender = Sender(t.net.sender_port, data, window=window, seq_bits=seq_bits,
+                              timeout=timeout, max_timeouts=max_timeouts, key=key)
+        if peer is not None:
+            t.receiver = peer(t.net.receiver_port)
+        elif plain:
+            t.receiver = Receiver(t.net.receiver_port, deliver)
+        else:
+            t.receiver = Receiver(t.net.receiver_port, deliver, window=window,
+                                  seq_bits=seq_bits,
+                                  key=key if receiver_key == "same" else receiver_key)
         if udp:
             t.outcome = t.net.run(t.sender, t.receiver, max_seconds=max_seconds,
                                   max_events=max_events)
@@ -155,6 +171,30 @@ def payload(n: int, seed: int = 0) -> bytes:
     return random.Random(seed).randbytes(n)
 
 
+def sends(t: Transfer, who: str = "sender") -> list:
+    """(time, packet) of each packet `who` sent, from the timeline (it keeps 10,000 events)."""
+    return [(e.time, e.packet) for e in t.net.events if e.who == who and e.what == "send"]
+
+
+def drop(direction: str, lost) -> object:
+    """A network that loses the n-th packet (from 0) going `direction` when lost(n) is true."""
+    count = {"forward": 0, "backward": 0}
+
+    def tamper(d, packet, rng):
+        n, count[d] = count[d], count[d] + 1
+        return None if d == direction and lost(n) else packet
+    return tamper
+
+
+def refusal(make) -> BaseException | None:
+    """What make() raised, or None."""
+    try:
+        make()
+    except Exception as e:
+        return e
+    return None
+
+
 # ---------------------------------------------------------------------------
 # Step 1: a perfect channel
 # ---------------------------------------------------------------------------
@@ -182,6 +222,49 @@ def test_perfect_channel_any_size(size, max_packet, seed):
     assert_stream(t, f"over a perfect channel, {size} bytes, max_packet={max_packet}")
 
 
+@pytest.mark.step(1)
+def test_options_are_keyword_only():
+    net = Simulator(Link())
+    Sender(net.sender_port, b"x", window=4)
+    Receiver(net.receiver_port, bytearray().extend, window=4)
+    for call, make in (("Sender(port, data, 4)", lambda: Sender(net.sender_port, b"x", 4)),
+                       ("Receiver(port, deliver, 4)",
+                        lambda: Receiver(net.receiver_port, bytearray().extend, 4))):
+        raised = refusal(make)
+        assert isinstance(raised, TypeError), (
+            f"window, seq_bits, timeout, max_timeouts and key are keyword-only (the * in the "
+            f"lesson's signatures): {call} must be a TypeError; yours "
+            f"{'accepted it' if raised is None else f'raised {raised!r}'}")
+
+
+@pytest.mark.step(1)
+def test_room_for_one_byte_of_data_is_enough():
+    # Whatever your header, max_packet=4 holds the CRC tag and nothing else.
+    def make(max_packet):
+        return lambda: Sender(Simulator(Link(max_packet=max_packet)).sender_port, b"abcde")
+    raised = refusal(make(4))
+    assert isinstance(raised, ValueError), (
+        f"a max_packet of 4 bytes holds the tag and no header, no data: Sender() must raise "
+        f"ValueError; yours {'accepted it' if raised is None else f'raised {raised!r}'}")
+    smallest = next((m for m in range(5, 69) if refusal(make(m)) is None), None)
+    assert smallest is not None, (
+        "Sender() refused every max_packet up to 68 bytes: 64 bytes are room enough for any "
+        "header, the tag and some data")
+    for m in range(4, smallest):
+        assert isinstance(refusal(make(m)), ValueError), (
+            f"too small a max_packet is a ValueError; at max_packet={m} yours raised "
+            f"{refusal(make(m))!r}")
+    data = b"abcde"
+    t = transfer(data, Link(delay=0.005, max_packet=smallest), Link(delay=0.005))
+    assert_stream(t, f"with max_packet={smallest}, the smallest your Sender accepts")
+    packets = len(sends(t))
+    assert packets >= len(data), (
+        f"refuse a max_packet only when not one byte of data fits beside your header and the "
+        f"tag: yours refused {smallest - 1} and accepted {smallest}, but at {smallest} it sent "
+        f"{len(data)} bytes in {packets} packets, so {smallest - 1} had room for one byte too"
+        f"\n{t.story()}")
+
+
 # ---------------------------------------------------------------------------
 # Step 2: corruption
 # ---------------------------------------------------------------------------
@@ -204,6 +287,22 @@ def test_corruption_in_the_header_is_caught_too():
         t = transfer(payload(6000, seed), Link(delay=0.005, max_packet=48, corrupt=0.5),
                      seed=seed, window=4, seq_bits=4)
         assert_stream(t, f"with half the packets corrupted, 4-bit sequence numbers (seed {seed})")
+
+
+SHORT = [b"", b"\x00", b"\x00\x01\x02", zlib.crc32(b"").to_bytes(4, "big")]   # no room for a header
+
+
+@pytest.mark.step(2)
+def test_packets_too_short_for_a_header_are_dropped():
+    sent = {"forward": 0, "backward": 0}
+
+    def tamper(direction, packet, rng):
+        n = sent[direction] = sent[direction] + 1
+        return SHORT[n - 1] if n <= len(SHORT) else packet
+    t = transfer(payload(1000), Link(delay=0.005, max_packet=100), tamper=tamper)
+    assert_stream(t, "with the first packets each way replaced by packets of 0 to 4 bytes "
+                     "(the last of them a right CRC-32 of nothing): too short to be a packet, "
+                     "they are dropped like corrupted ones")
 
 
 # ---------------------------------------------------------------------------
@@ -240,10 +339,11 @@ def test_dead_channel_gives_up_with_transfer_failed():
 
 
 @pytest.mark.step(3)
-def test_gives_up_after_exactly_max_timeouts():
+@pytest.mark.parametrize("max_timeouts", [5, 300])
+def test_gives_up_after_exactly_max_timeouts(max_timeouts):
     # One packet in flight, so every timeout is that packet's: the n-th comes n x timeout
     # after it first left.
-    max_timeouts, timeout = 5, 0.1
+    timeout = 0.1
     t = transfer(payload(100), Link(delay=0.005, max_packet=200, loss=1.0), window=1,
                  timeout=timeout, max_timeouts=max_timeouts, max_time=120.0)
     assert isinstance(t.error, TransferFailed), (
@@ -255,6 +355,41 @@ def test_gives_up_after_exactly_max_timeouts():
         f"at its {max_timeouts}th timeout in a row, {want:.1f} s after its packet first left: "
         f"not fewer timeouts, not more; yours gave up at {gave_up:.3f} s, after about "
         f"{gave_up / timeout:.0f} timeouts\n{t.story()}")
+
+
+@pytest.mark.step(3)
+def test_a_new_acknowledgement_starts_the_count_again():
+    # Window 1: the packet is lost twice (2 timeouts), its third copy is acknowledged at
+    # 0.21 s, and every later packet is lost: the count starts again from 0 at that ACK.
+    max_timeouts, timeout, acked = 5, 0.1, 0.21
+    t = transfer(payload(300), Link(delay=0.005, max_packet=200), window=1, timeout=timeout,
+                 max_timeouts=max_timeouts, tamper=drop("forward", lambda n: n != 2))
+    assert isinstance(t.error, TransferFailed), (
+        f"every packet after the first is lost: the sender must give up with TransferFailed"
+        f"\n{t.story()}")
+    gave_up, want = t.net.now, acked + max_timeouts * timeout
+    assert abs(gave_up - want) < timeout / 2, (
+        f"a new acknowledgement resets the count of timeouts in a row to 0: with window=1, "
+        f"timeout={timeout} and max_timeouts={max_timeouts}, the first packet got through on "
+        f"its third try and was acknowledged at {acked} s, so the sender gives up at the "
+        f"{max_timeouts}th timeout after that, at {want:.2f} s; yours gave up at {gave_up:.3f} s"
+        f"\n{t.story()}")
+
+
+@pytest.mark.step(3)
+def test_default_timeout_and_max_timeouts():
+    t = transfer(payload(100), Link(delay=0.005, max_packet=200, loss=1.0), plain=True)
+    assert isinstance(t.error, TransferFailed), (
+        f"Sender(port, data) with no options has max_timeouts=10: on a dead channel it must "
+        f"give up with TransferFailed\n{t.story()}")
+    first = next((at for at, _ in sends(t) if at > 0), None)
+    assert first is not None and abs(first - 0.1) < 1e-6, (
+        f"Sender(port, data) with no options has timeout=0.1: on a dead channel it sends its "
+        f"packet again 0.1 s after it first left; yours did at {first} s\n{t.story()}")
+    assert abs(t.net.now - 1.0) < 0.05, (
+        f"Sender(port, data) with no options has timeout=0.1 and max_timeouts=10: on a dead "
+        f"channel it gives up at its 10th timeout in a row, 1.0 s after its packet left; yours "
+        f"gave up at {t.net.now:.3f} s\n{t.story()}")
 
 
 def replay_the_first_packet():
@@ -329,6 +464,66 @@ def test_sequence_numbers_wrap_around(seed):
     assert_stream(t, "with 6-bit sequence numbers (they wrap around) and every fault at once")
 
 
+@pytest.mark.step(5)
+def test_window_and_seq_bits_outside_their_ranges_are_value_errors():
+    net = Simulator(Link())
+    ends = {"Sender": lambda **kw: Sender(net.sender_port, b"x", **kw),
+            "Receiver": lambda **kw: Receiver(net.receiver_port, bytearray().extend, **kw)}
+    # seq_bits from 1 to 32; window from 1 to 2**(seq_bits - 1), half the space.
+    good = [dict(seq_bits=1, window=1), dict(seq_bits=4, window=8), dict(seq_bits=4),
+            dict(seq_bits=32), dict(window=2**15), dict(window=1)]
+    bad = [dict(seq_bits=0, window=1), dict(seq_bits=33), dict(window=0),
+           dict(seq_bits=1, window=2), dict(seq_bits=4, window=9), dict(window=2**15 + 1)]
+    for name, make in ends.items():
+        for options in good:
+            raised = refusal(lambda: make(**options))
+            assert raised is None, (
+                f"seq_bits may be 1 to 32 (default 16) and window 1 to 2**(seq_bits - 1) "
+                f"(default 8): {name}(..., {kwargs(options)}) must be accepted; yours raised "
+                f"{raised!r}")
+        for options in bad:
+            raised = refusal(lambda: make(**options))
+            assert isinstance(raised, ValueError), (
+                f"seq_bits may be 1 to 32 (default 16) and window 1 to 2**(seq_bits - 1), half "
+                f"the space (default 8); outside that is a ValueError: {name}(..., "
+                f"{kwargs(options)}) must raise ValueError; yours "
+                f"{'accepted it' if raised is None else f'raised {raised!r}'}")
+            seq_bits = options.get("seq_bits", 16)
+            largest = 2 ** (seq_bits - 1) if 1 <= seq_bits <= 32 else None
+            if largest is not None and options.get("window", 0) > largest:
+                assert re.search(rf"\b{largest}\b", str(raised)), (
+                    f"the ValueError for too big a window says the largest allowed, "
+                    f"{largest} for {seq_bits}-bit sequence numbers; "
+                    f"{name}(..., {kwargs(options)}) said: {raised}")
+
+
+def kwargs(options: dict) -> str:
+    return ", ".join(f"{k}={v}" for k, v in options.items())
+
+
+@pytest.mark.step(5)
+@pytest.mark.parametrize("seq_bits, window", [(1, 1), (32, 8)])
+def test_the_smallest_and_the_largest_sequence_space_work(seq_bits, window):
+    link = Link(delay=0.005, max_packet=100, loss=0.2, duplicate=0.2)
+    t = transfer(payload(2000), link, window=window, seq_bits=seq_bits)
+    assert_stream(t, f"with seq_bits={seq_bits} and window={window}, 20% loss and duplication")
+
+
+@pytest.mark.step(5)
+@pytest.mark.parametrize("options", [{}, {"seq_bits": 4, "window": 8}], ids=["defaults", "4-bit"])
+def test_copies_whose_acknowledgements_were_lost_are_acknowledged_again(options):
+    # The first 8 ACKs are lost: the sender sends its whole first window again, and the
+    # receiver, which has handed those 8 packets up already, must acknowledge each copy
+    # (a number up to a window behind the one it expects) and hand up nothing twice.
+    window = options.get("window", 8)
+    t = transfer(payload(2000), Link(delay=0.005, max_packet=100), **options, timeout=0.05,
+                 plain=not options, tamper=drop("backward", lambda n: n < window))
+    made = f"window={window}, seq_bits={options['seq_bits']}" if options else "no options"
+    assert_stream(t, f"with {made} (the defaults: window 8) and the first {window} "
+                     f"acknowledgements lost, the receiver acknowledges again the copies of "
+                     f"the last {window} packets it handed up, and hands up none of them twice")
+
+
 # ---------------------------------------------------------------------------
 # Step 6: throughput
 # ---------------------------------------------------------------------------
@@ -383,6 +578,19 @@ def test_window_is_never_exceeded():
         f"unacknowledged\n{t.story()}")
 
 
+@pytest.mark.step(6)
+def test_default_window_is_8():
+    # No ACK ever comes back: what leaves before the first timeout (0.1 s) is the first window.
+    link = Link(delay=0.005, max_packet=100)
+    t = transfer(payload(2000), link, Link(delay=0.005, max_packet=100, loss=1.0), plain=True)
+    first = [at for at, _ in sends(t) if at < 0.1 - 1e-9]
+    assert len(first) == 8, (
+        f"Sender(port, data) with no options has window=8: with 20 packets to send and no "
+        f"acknowledgement yet, it keeps exactly 8 unacknowledged (at most the window, and it "
+        f"sends the next at once while fewer are); yours sent {len(first)} before its first "
+        f"timeout\n{t.story()}")
+
+
 # ---------------------------------------------------------------------------
 # Step 7: efficiency under loss
 # ---------------------------------------------------------------------------
@@ -409,6 +617,26 @@ def test_transmissions_per_packet_near_the_limit(p):
         f"when its timeout expires\n{t.story()}")
 
 
+@pytest.mark.step(7)
+def test_a_packet_is_sent_again_only_after_its_own_timeout():
+    # Half the ACKs are lost, so packets leave at many different times, each for its own
+    # reason; a copy of a packet may leave only `timeout` after that packet last left.
+    timeout = 0.05
+    t = transfer(payload(3000, 3), Link(delay=0.01, max_packet=100),
+                 Link(delay=0.01, max_packet=100, loss=0.5), seed=3, window=4, timeout=timeout)
+    assert_stream(t, "with half the acknowledgements lost")
+    last, early = {}, []
+    for at, packet in sends(t):
+        if packet in last and at - last[packet] < timeout - 1e-9:
+            early.append((last[packet], at, packet))
+        last[packet] = at
+    assert not early, (
+        f"timeout={timeout}: a packet is sent again only when {timeout} s have passed since it "
+        f"last left with no acknowledgement of it; yours sent {len(early)} copies sooner, e.g. "
+        f"a packet that left at {early[0][0]:.3f} s again at {early[0][1]:.3f} s "
+        f"({early[0][2][:8].hex(' ')})\n{t.story()}" if early else "")
+
+
 # ---------------------------------------------------------------------------
 # Step 8: both ends know when it is over
 # ---------------------------------------------------------------------------
@@ -418,6 +646,7 @@ def test_transmissions_per_packet_near_the_limit(p):
 @given(seed=SEEDS, loss=st.floats(0, 0.3), dup=st.floats(0, 0.3), reorder=st.floats(0, 0.3),
        size=st.integers(0, 3000))
 @example(seed=0, loss=0.0, dup=0.0, reorder=0.0, size=0)     # no data: the end of the stream only
+@example(seed=0, loss=0.0, dup=0.0, reorder=0.0, size=30_000)   # more than 256 packets
 def test_both_ends_know_the_transfer_is_over(seed, loss, dup, reorder, size):
     link = Link(delay=0.005, jitter=0.002, max_packet=100, loss=loss, duplicate=dup,
                 reorder=reorder, reorder_delay=0.01)
@@ -504,6 +733,41 @@ def test_forgeries_are_rejected_with_a_shared_key(seed):
                  tamper=attacker(key_guess=b"attacker's guess"))
     assert_stream(t, "with an attacker who flips bits in 30% of packets and fixes the tag")
     assert t.outcome == "done", f"forged packets must not stop the transfer\n{t.story()}"
+
+
+class Mirror:
+    """A far end that sends every packet straight back the way it came: a reflection."""
+
+    done = False
+
+    def __init__(self, port):
+        self.port = port
+
+    def start(self):
+        pass
+
+    def on_timer(self):
+        pass
+
+    def on_packet(self, packet):
+        self.port.send(packet)
+
+
+@pytest.mark.step(9)
+@pytest.mark.parametrize("size", [0, 500])
+def test_a_sender_takes_none_of_its_own_packets_for_an_acknowledgement(size):
+    t = transfer(payload(size), Link(delay=0.005, max_packet=200), key=KEY, timeout=0.05,
+                 max_timeouts=3, peer=Mirror)
+    first = [p for at, p in sends(t) if at == 0]
+    assert getattr(t.sender, "done", None) is False and isinstance(t.error, TransferFailed), (
+        f"an attacker sends each of the sender's packets back to it: their tags are right, "
+        f"but they are not acknowledgements, so nothing is acknowledged and the sender must "
+        f"give up with TransferFailed, never be done; yours: done="
+        f"{getattr(t.sender, 'done', None)!r}, the run ended {t.outcome}\n{t.story()}")
+    assert len(sends(t)) >= 2 * len(first), (
+        f"its own packets sent back are not acknowledgements: with nothing acknowledged, each "
+        f"of the {len(first)} packets it sent first is sent again before it gives up; yours "
+        f"sent {len(sends(t))} packets in all\n{t.story()}")
 
 
 @pytest.mark.step(9)
