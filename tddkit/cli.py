@@ -261,6 +261,8 @@ def show_outcome(ws, kata, outcome, with_source: bool = False) -> None:
 
     v = outcome.verdict
     print(messages.RUN_SUMMARY.format(light=render.light_label(v.light), kata=kata.id, passed=v.passed, total=v.total))
+    if turned := render.steps_turned_green(kata, outcome.steps_turned_green):
+        print(turned)
     if v.reason:
         print(messages.AMBER_REASON.format(v.reason))
     failure = v.first_failure

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tddkit import content, light, runner
+from tddkit import content, light, progress, runner
 from tddkit.catalogue import Kata
 from tddkit.errors import StateError
 from tddkit.expected import expected_tests
@@ -19,10 +19,12 @@ class Outcome:
     newly_unlocked: list[Path] = field(default_factory=list)
     tampered: list[str] = field(default_factory=list)
     not_recorded: str | None = None  # why the state store could not take the run
+    steps_turned_green: list[int] = field(default_factory=list)  # see progress.steps_turned_green
 
     def as_json(self) -> dict:
         """The run for editors and scripts (`run --json`, `watch --jsonl`)."""
-        return {**self.verdict.as_json(self.unlocked), "not_recorded": self.not_recorded}
+        return {**self.verdict.as_json(self.unlocked), "not_recorded": self.not_recorded,
+                "steps_turned_green": self.steps_turned_green}
 
 
 def judge(ws: Workspace, kata: Kata, state) -> Outcome:
@@ -40,8 +42,10 @@ def record(ws: Workspace, kata: Kata, state, verdict: light.Verdict, tampered: l
     """Store the run and unlock the solution on a GREEN with the tests as shipped."""
     outcome = Outcome(verdict, unlocked=False, tampered=tampered)
     try:
-        state.record_run(kata.id, verdict.light, verdict.passed, verdict.total, verdict.reason,
-                         verdict.as_json(unlocked=False)["tests"])
+        tests = verdict.as_json(unlocked=False)["tests"]
+        before = state.last_run(kata.id, skipping=light.AMBER)
+        outcome.steps_turned_green = progress.steps_turned_green({"light": verdict.light, "tests": tests}, before)
+        state.record_run(kata.id, verdict.light, verdict.passed, verdict.total, verdict.reason, tests)
         if verdict.light == light.GREEN and not tampered and kata.id not in state.unlocked():
             outcome.newly_unlocked = content.install_solution(kata, ws.root)
             state.unlock(kata.id)
