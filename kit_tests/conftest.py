@@ -11,12 +11,18 @@ import threading
 from pathlib import Path
 
 import pytest
+import slow_tests
 
 REPO = Path(__file__).resolve().parents[1]
 SOLUTIONS = REPO / "solutions"
 PACK = Path(__file__).resolve().parent / "fixtures" / "pack"  # a teacher's kata pack, one tiny kata
 
 collect_ignore = ["fixtures"]  # the pack's kata tests are red on its stub by design
+
+
+@pytest.hookimpl(trylast=True)  # after the terminal's: it writes on the terminal's lines
+def pytest_configure(config):
+    slow_tests.show(config)  # a test still running after 10 s is named, and its time said
 
 
 def tddkit(*args: str, cwd: Path, timeout: float = 120, env: dict | None = None) -> subprocess.CompletedProcess:
