@@ -53,7 +53,9 @@ def rhythm(runs: list[dict]) -> dict:
     for kata in list(red_since):
         stretch(kata, last_at[kata])
     counts = {light: sum(r["light"] == light for r in runs) for light in (GREEN, RED, AMBER)}
-    order = {kata: i for i, kata in reversed(list(enumerate(r["kata"] for r in runs)))}  # first run first
+    order: dict[str, int] = {}  # the katas in the order of their first run
+    for run in runs:
+        order.setdefault(run["kata"], len(order))
     per_step = [{"kata": kata, "step": step, "cycles": n}
                 for (kata, step), n in sorted(step_cycles.items(), key=lambda item: (order[item[0][0]], item[0][1]))]
     return {"runs": len(runs), **counts, "red_green_cycles": cycles,
