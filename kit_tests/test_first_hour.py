@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import json
 import os
-import queue
 import re
 import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
-import threading
 
-from conftest import tddkit, write_reference
+from conftest import tddkit, watch_lines, write_reference
 
 from tddkit import catalogue, lessons
 
@@ -65,12 +63,7 @@ def test_run_next_and_hint_on_an_ascii_terminal_replace_what_it_cannot_show(work
 
 def test_watch_on_an_ascii_terminal_shows_the_verdict_and_keeps_watching(workspace):
     at_step_3(workspace)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TDDKIT_")} | ASCII_TERMINAL
-    proc = subprocess.Popen([sys.executable, "-m", "tddkit", "watch", "sincostan", "--no-keys"], cwd=workspace,
-                            env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
-    lines: queue.Queue[str | None] = queue.Queue()
-    threading.Thread(target=lambda: [*map(lines.put, proc.stdout), lines.put(None)], daemon=True).start()
+    proc, lines = watch_lines(workspace, "sincostan", "--no-keys", env=ASCII_TERMINAL)
     try:
         while (line := lines.get(timeout=WAIT)) is not None and "Step 3/" not in line:
             pass

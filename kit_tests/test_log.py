@@ -35,6 +35,8 @@ def test_log_shows_a_scripted_session_in_order_with_its_rhythm(workspace):
     assert log["rhythm"] == {
         "runs": 3, "green": 1, "red": 1, "amber": 1, "red_green_cycles": 1,
         "longest_red_seconds": runs[2]["at"] - runs[0]["at"], "longest_red_kata": "sincostan",
+        "step_red_green_cycles": 14,  # every step was red on the stub, and turned green at once
+        "red_green_cycles_per_step": [{"kata": "sincostan", "step": n, "cycles": 1} for n in range(1, 15)],
     }
 
     text = tddkit("log", cwd=workspace)
@@ -42,7 +44,8 @@ def test_log_shows_a_scripted_session_in_order_with_its_rhythm(workspace):
     lines = text.stdout.splitlines()
     assert [l.split()[3] for l in lines[:3]] == ["[x]", "[!]", "[ok]"] and "RED" in lines[0] and "GREEN" in lines[2]
     assert "0/" in lines[0] and "SyntaxError" in lines[1]
-    assert lines[-1].startswith("Rhythm: 3 runs, 1 red->green cycle(s)") and "1 AMBER" in lines[-1]
+    assert lines[-3].startswith("Rhythm: 3 runs, 1 red->green cycle(s)") and "1 AMBER" in lines[-3]
+    assert lines[-2:] == ["Red->green cycles per step (14 in all):", "  sincostan    steps 1-14: 1"]
 
 
 def test_rhythm_counts_cycles_the_longest_red_stretch_and_ambers(workspace):
@@ -56,7 +59,8 @@ def test_rhythm_counts_cycles_the_longest_red_stretch_and_ambers(workspace):
     ])
     log = json.loads(tddkit("log", "--json", cwd=workspace).stdout)
     assert log["rhythm"] == {"runs": 9, "green": 2, "red": 5, "amber": 2, "red_green_cycles": 2,
-                             "longest_red_seconds": 150.0, "longest_red_kata": "mro"}
+                             "longest_red_seconds": 150.0, "longest_red_kata": "mro",
+                             "step_red_green_cycles": 0, "red_green_cycles_per_step": []}  # runs without tests
     only = json.loads(tddkit("log", "sincostan", "--json", cwd=workspace).stdout)
     assert len(only["runs"]) == 6 and only["rhythm"]["longest_red_seconds"] == 100.0
     text = tddkit("log", cwd=workspace).stdout

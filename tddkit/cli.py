@@ -264,6 +264,8 @@ def show_outcome(ws, kata, outcome, with_source: bool = False, verbose: int = 0)
     summary = messages.PARTIAL_SUMMARY if outcome.selection else messages.RUN_SUMMARY
     print(summary.format(light=render.light_label(v.light), kata=kata.id, passed=v.passed, total=v.total,
                          selection=outcome.selection))
+    if turned := render.steps_turned_green(kata, outcome.steps_turned_green):
+        print(turned)
     if v.reason:
         print(messages.AMBER_REASON.format(v.reason))
     failure = v.first_failure

@@ -7,13 +7,18 @@ The rhythm, per kata, in run order:
   time red            from the first RED run after a GREEN (or the start) to the next GREEN,
                       or, while still not green, to that kata's last run;
   AMBER runs          counted as they come (they neither start nor end a red stretch).
+
+And per step, the rhythm a kata is made of:
+  a step's cycle      a run in which the step turned green (progress.steps_turned_green: not
+                      green in the kata's last run that was not AMBER, or the kata's first run,
+                      the stub being red in every step).
 """
 
 from __future__ import annotations
 
 import time
 
-from tddkit import messages, render
+from tddkit import messages, progress, render
 from tddkit.light import AMBER, GREEN, RED
 
 REASON_WIDTH = 90
@@ -30,9 +35,16 @@ def rhythm(runs: list[dict]) -> dict:
         if span > longest or longest_kata is None:
             longest, longest_kata = span, kata
 
+    judged: dict[str, dict] = {}  # each kata's last run that was not AMBER
+    step_cycles: dict[tuple[str, int], int] = {}
+
     for run in runs:
         kata = run["kata"]
         last_at[kata] = run["at"]
+        if run["light"] != AMBER:
+            for step in progress.steps_turned_green(run, judged.get(kata)):
+                step_cycles[(kata, step)] = step_cycles.get((kata, step), 0) + 1
+            judged[kata] = run
         if run["light"] == RED:
             red_since.setdefault(kata, run["at"])
         elif run["light"] == GREEN and kata in red_since:
@@ -41,8 +53,14 @@ def rhythm(runs: list[dict]) -> dict:
     for kata in list(red_since):
         stretch(kata, last_at[kata])
     counts = {light: sum(r["light"] == light for r in runs) for light in (GREEN, RED, AMBER)}
+    order: dict[str, int] = {}  # the katas in the order of their first run
+    for run in runs:
+        order.setdefault(run["kata"], len(order))
+    per_step = [{"kata": kata, "step": step, "cycles": n}
+                for (kata, step), n in sorted(step_cycles.items(), key=lambda item: (order[item[0][0]], item[0][1]))]
     return {"runs": len(runs), **counts, "red_green_cycles": cycles,
-            "longest_red_seconds": longest, "longest_red_kata": longest_kata}
+            "longest_red_seconds": longest, "longest_red_kata": longest_kata,
+            "step_red_green_cycles": sum(step_cycles.values()), "red_green_cycles_per_step": per_step}
 
 
 def as_json(runs: list[dict]) -> dict:
@@ -83,4 +101,21 @@ def table(runs: list[dict], root=None) -> str:
     lines += ["", messages.LOG_RHYTHM.format(runs=summary["runs"], cycles=summary["red_green_cycles"],
                                              longest=duration(summary["longest_red_seconds"]), where=where,
                                              amber=summary["amber"])]
-    return "\n".join(lines)
+    return "\n".join(lines + step_lines(summary["red_green_cycles_per_step"]))
+
+
+def step_lines(per_step: list[dict]) -> list[str]:
+    """The red->green cycles of each step, a line per kata; steps with as many cycles are named
+    together ("steps 1-12 and 14: 1, step 13: 3")."""
+    if not per_step:
+        return []
+    lines = [messages.LOG_STEP_CYCLES.format(cycles=sum(c["cycles"] for c in per_step))]
+    for kata in dict.fromkeys(c["kata"] for c in per_step):
+        steps_by_count: dict[int, list[int]] = {}  # in the order of their first step
+        for c in per_step:
+            if c["kata"] == kata:
+                steps_by_count.setdefault(c["cycles"], []).append(c["step"])
+        said = [(messages.LOG_STEPS_COUNT if len(steps) > 1 else messages.LOG_STEP_COUNT).format(
+            steps=render.step_numbers(steps), cycles=n) for n, steps in steps_by_count.items()]
+        lines.append(messages.LOG_STEP_ROW.format(kata=kata, counts=", ".join(said)))
+    return lines

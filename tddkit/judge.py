@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tddkit import content, light, messages, runner
+from tddkit import content, light, messages, progress, runner
 from tddkit.catalogue import Kata
 from tddkit.errors import StateError, UsageError
 from tddkit.expected import expected_tests
@@ -20,11 +20,13 @@ class Outcome:
     tampered: list[str] = field(default_factory=list)
     not_recorded: str | None = None  # why the state store could not take the run
     selection: str | None = None  # a partial run's selection ("-k EXPR", "step N"): not recorded
+    steps_turned_green: list[int] = field(default_factory=list)  # see progress.steps_turned_green
 
     def as_json(self) -> dict:
         """The run for editors and scripts (`run --json`, `watch --jsonl`)."""
         partial = {"selection": self.selection} if self.selection else {}
-        return {**self.verdict.as_json(self.unlocked), "not_recorded": self.not_recorded, **partial}
+        return {**self.verdict.as_json(self.unlocked), "not_recorded": self.not_recorded,
+                "steps_turned_green": self.steps_turned_green, **partial}
 
 
 def verbosity_options(verbose: int) -> tuple[str, ...]:
@@ -48,8 +50,10 @@ def record(ws: Workspace, kata: Kata, state, verdict: light.Verdict, tampered: l
     """Store the run and unlock the solution on a GREEN with the tests as shipped."""
     outcome = Outcome(verdict, unlocked=False, tampered=tampered)
     try:
-        state.record_run(kata.id, verdict.light, verdict.passed, verdict.total, verdict.reason,
-                         verdict.as_json(unlocked=False)["tests"])
+        tests = verdict.as_json(unlocked=False)["tests"]
+        before = state.last_run(kata.id, skipping=light.AMBER)
+        outcome.steps_turned_green = progress.steps_turned_green({"light": verdict.light, "tests": tests}, before)
+        state.record_run(kata.id, verdict.light, verdict.passed, verdict.total, verdict.reason, tests)
         if verdict.light == light.GREEN and not tampered and kata.id not in state.unlocked():
             outcome.newly_unlocked = content.install_solution(kata, ws.root)
             state.unlock(kata.id)

@@ -202,6 +202,15 @@ LOG_RHYTHM = ("Rhythm: {runs} runs, {cycles} red->green cycle(s), longest time r
               "{amber} AMBER run(s).")
 LOG_LONGEST_WHERE = " ({kata})"
 
+# -- steps that turn green (run, next, watch) and their red->green cycles (log) ------------------
+STEP_TURNED_GREEN = "Step {n}/{of} GREEN: {title}"  # every test of the step passed, and did not in the last run
+STEPS_TURNED_GREEN = "Steps {steps} of {of} GREEN"
+STEPS_AND = "{} and {}"
+LOG_STEP_CYCLES = "Red->green cycles per step ({cycles} in all):"
+LOG_STEP_ROW = "  {kata:<12} {counts}"
+LOG_STEP_COUNT = "step {steps}: {cycles}"
+LOG_STEPS_COUNT = "steps {steps}: {cycles}"
+
 # -- kata folders: the kit's content and teachers' packs ------------------------------------
 PACK_NOT_A_FOLDER = "{} is not a folder of katas (a kata pack is a folder with katas.toml in it)"
 PACK_MISSING_FILE = "{} is missing"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tddkit import catalogue
 from tddkit.catalogue import Kata
-from tddkit.light import GREEN
+from tddkit.light import AMBER, GREEN
 
 
 def current_kata(state) -> Kata | None:
@@ -33,6 +33,21 @@ def steps_passed(kata: Kata, last_run: dict | None) -> int:
     if last_run is None:
         return 0
     steps = {s.number for s in kata.steps} or {t.get("step") for t in last_run["tests"]}
-    failing = {t.get("step") for t in last_run["tests"] if t.get("outcome") != "passed"}
-    seen = {t.get("step") for t in last_run["tests"]}
-    return len([s for s in steps if s in seen and s not in failing])
+    return len(steps & green_steps(last_run["tests"]))
+
+
+def green_steps(tests: list[dict]) -> set[int]:
+    """The steps every test of which passed, among a run's tests (each expected test is there,
+    as "not run" if it did not run)."""
+    failing = {t.get("step") for t in tests if t.get("outcome") != "passed"}
+    return {t.get("step") for t in tests if t.get("step") is not None} - failing
+
+
+def steps_turned_green(now: dict, before: dict | None) -> list[int]:
+    """The steps green in the run `now` that were not green in `before`, the kata's last run that
+    was not AMBER (an AMBER run says nothing of the steps: its tests did not all run). With no
+    such run, `before` is the stub, red in every step (the kit's first quality bar). None turns
+    green in an AMBER run."""
+    if now["light"] == AMBER:
+        return []
+    return sorted(green_steps(now["tests"]) - (green_steps(before["tests"]) if before else set()))

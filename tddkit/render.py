@@ -36,6 +36,30 @@ def paint(text: str, colour: str) -> str:
     return f"{_COLOURS[colour]}{text}{_RESET}" if colour_enabled() else text
 
 
+def steps_turned_green(kata, steps: list[int]) -> str | None:
+    """The line that marks the steps that turned green in a run, under its light (None: none did)."""
+    if not steps:
+        return None
+    if len(steps) == 1:
+        step = kata.step(steps[0])
+        text = messages.STEP_TURNED_GREEN.format(n=steps[0], of=len(kata.steps), title=step.title if step else "")
+    else:
+        text = messages.STEPS_TURNED_GREEN.format(steps=step_numbers(steps), of=len(kata.steps))
+    return paint(f"{messages.LIGHT_SYMBOLS['green']} {text}", "green")
+
+
+def step_numbers(steps: list[int]) -> str:
+    """Sorted step numbers, consecutive ones as a span: [1, 2, 3, 5, 9] -> "1-3, 5 and 9"."""
+    spans: list[list[int]] = []
+    for n in steps:
+        if spans and n == spans[-1][-1] + 1:
+            spans[-1].append(n)
+        else:
+            spans.append([n])
+    named = [f"{s[0]}-{s[-1]}" if len(s) > 1 else str(s[0]) for s in spans]
+    return named[0] if len(named) == 1 else messages.STEPS_AND.format(", ".join(named[:-1]), named[-1])
+
+
 def light_label(light: str | None) -> str:
     if light is None:
         return messages.STATUS_NEVER_RUN

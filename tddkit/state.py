@@ -136,16 +136,17 @@ class State:
             (time.time(), kata, light, passed, total, reason, json.dumps(tests)),
         )
 
-    def last_run(self, kata: str) -> dict | None:
-        runs = self.last_runs(kata, 1)
+    def last_run(self, kata: str, skipping: str | None = None) -> dict | None:
+        """The kata's latest run since its last reset (`skipping`: the latest of another light)."""
+        runs = self.last_runs(kata, 1, skipping)
         return runs[0] if runs else None
 
-    def last_runs(self, kata: str, count: int) -> list[dict]:
-        """The kata's `count` latest runs, newest first."""
+    def last_runs(self, kata: str, count: int, skipping: str | None = None) -> list[dict]:
+        """The kata's `count` latest runs, newest first (`skipping`: those of that light)."""
         rows = self._rows(
-            "SELECT at, kata, light, passed, total, reason, tests FROM runs WHERE kata = ? "
+            "SELECT at, kata, light, passed, total, reason, tests FROM runs WHERE kata = ? AND light IS NOT ? "
             "AND id > COALESCE((SELECT after_run FROM resets WHERE kata = ?), 0) ORDER BY id DESC LIMIT ?",
-            (kata, kata, count),
+            (kata, skipping, kata, count),
         )
         return [_run_row(r) for r in rows]
 
@@ -160,9 +161,17 @@ class State:
         )
 
     def history(self, kata: str | None = None) -> list[dict]:
-        sql = "SELECT at, kata, light, passed, total, reason, '[]' FROM runs"
-        rows = self._rows(sql + (" WHERE kata = ?" if kata else "") + " ORDER BY id", (kata,) if kata else ())
-        return [_run_row(r) for r in rows]
+        """Every run (of `kata`), oldest first, resets or not. Each run's "tests" holds each pair of
+        step and outcome once: what the rhythm needs, without every test's message."""
+        where, params = (" WHERE kata = ?", (kata,)) if kata else ("", ())
+        rows = self._rows("SELECT id, at, kata, light, passed, total, reason FROM runs" + where + " ORDER BY id", params)
+        pairs = self._rows(
+            "SELECT DISTINCT runs.id, json_extract(t.value, '$.step'), json_extract(t.value, '$.outcome') "
+            "FROM runs, json_each(runs.tests) AS t" + where, params)
+        tests: dict[int, list[dict]] = {}
+        for run, step, outcome in pairs:
+            tests.setdefault(run, []).append({"step": step, "outcome": outcome})
+        return [_run_row((*r[1:], "[]")) | {"tests": tests.get(r[0], [])} for r in rows]
 
     # -- hints, unlocks, lessons ------------------------------------------------------------
 

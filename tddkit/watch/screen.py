@@ -28,6 +28,8 @@ def verdict_lines(ws, kata, outcome, changed_at: float, verdict_at: float, follo
     summary = messages.RUN_SUMMARY.format(light=render.light_label(v.light), kata=kata.id, passed=v.passed, total=v.total)
     clock = time.strftime("%H:%M:%S", time.localtime(verdict_at))
     lines = [summary + "  " + render.paint(messages.WATCH_TIMES.format(clock=clock, seconds=verdict_at - changed_at), "dim")]
+    if turned := render.steps_turned_green(kata, outcome.steps_turned_green):
+        lines.append(turned)
     if v.reason:
         lines.append(messages.AMBER_REASON.format(v.reason))
     failure = v.first_failure
