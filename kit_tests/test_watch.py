@@ -326,6 +326,9 @@ class Terminal:
 
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the watcher
+            # As from a shell on a terminal: a suite started in the background of another shell
+            # ignores SIGINT, and the watch would inherit that (and Ctrl-C would never end it).
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
             os.chdir(workspace)
             full_env = {k: v for k, v in os.environ.items() if not k.startswith("TDDKIT_") and k not in ("COLUMNS", "LINES")}
             full_env.pop("NO_COLOR", None)
