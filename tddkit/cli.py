@@ -184,6 +184,16 @@ def cmd_reset(args) -> int:
     return OK
 
 
+def cmd_new_test(args) -> int:
+    from tddkit import catalogue, new_test, workspace
+
+    ws = workspace.find()
+    kata = catalogue.find(args.kata)
+    path = new_test.write_starter(ws.root, kata)
+    print(messages.NEW_TEST_WRITTEN.format(path=path, kata=kata.id))
+    return OK
+
+
 def cmd_verify(args) -> int:
     from tddkit import catalogue, verify
 
@@ -266,6 +276,8 @@ def show_outcome(ws, kata, outcome, with_source: bool = False, verbose: int = 0)
                          selection=outcome.selection))
     if v.reason:
         print(messages.AMBER_REASON.format(v.reason))
+    for line in render.own_tests_lines(v, kata.id, verbose):
+        print(line)
     failure = v.first_failure
     if failure is not None and v.light == "red":
         step = kata.step(failure.step) if failure.step else None
@@ -353,6 +365,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="run only the tests whose names match EXPR (pytest's -k). A partial run gives no light: "
                         "at best PARTIAL (exit status 4), never GREEN; it does not unlock and is not recorded")
     p.add_argument("--step", metavar="N", help="run only the tests of step N (a partial run, as for -k)")
+    p = command("new-test", cmd_new_test, "write tests/test_my_KATA.py, a starter for your own tests of KATA: "
+                                          "run and watch run them after the kata's, and a failing one is RED")
+    p.add_argument("kata", metavar="KATA", help="the kata whose module the tests import")
     p = command("status", cmd_status, "every kata: light, tests passed, steps, unlocked; and a progress bar",
                 aliases=["list"])
     p.add_argument("--json", action="store_true", help="print a JSON list, one object per kata")

@@ -1,0 +1,110 @@
+"""The learner's own test files count: run with the kata they import, after its tests, in the
+same test process; shown apart; a failing one is RED as plain pytest says; a broken one AMBER."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import tddkit, write_reference
+from test_watch import Watch
+
+MINE = "tests/test_mine.py"
+FAILING = """\
+from katas.sincostan import sincostan
+
+
+def test_zero_has_a_sine_of_zero():
+    assert sincostan(0).sin == 0
+
+
+def test_my_wrong_idea():
+    assert sincostan(0).cos == 2, "my own test, wrong on purpose"
+"""
+PASSING = """\
+from katas import sincostan as kata
+
+
+def test_zero():
+    assert kata.sincostan(0).sin == 0
+"""
+
+
+def plain_pytest(ws: Path, *files: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *files], cwd=ws,
+                          capture_output=True, text=True, timeout=120)
+
+
+def run_json(ws: Path) -> tuple[int, dict]:
+    done = tddkit("run", "sincostan", "--json", cwd=ws)
+    return done.returncode, json.loads(done.stdout)
+
+
+def test_an_own_failing_test_makes_the_run_red_as_plain_pytest_does(workspace):
+    write_reference(workspace)
+    (workspace / MINE).write_text(FAILING)
+    code, run = run_json(workspace)
+    assert (code, run["light"], run["unlocked"]) == (1, "red", False)
+    assert run["passed"] == run["total"] > 0, "the kata's own tests all pass: the RED is the learner's test's"
+    mine = run["your_tests"]
+    assert (mine["passed"], mine["failed"], mine["total"]) == (1, 1, 2)
+    assert [t["id"] for t in mine["tests"] if t["outcome"] == "failed"] == [f"{MINE}::test_my_wrong_idea"]
+    assert not (workspace / "solutions" / "sincostan.py").exists()
+
+    plain = plain_pytest(workspace, "tests/test_sincostan.py", MINE)
+    assert plain.returncode == 1 and "1 failed" in plain.stdout, plain.stdout
+
+    shown = tddkit("run", "sincostan", cwd=workspace)
+    assert shown.returncode == 1
+    assert "your tests: 1 passed, 1 failed" in shown.stdout
+    assert "test_my_wrong_idea" in shown.stdout and "wrong on purpose" in shown.stdout
+
+
+def test_an_own_passing_test_keeps_the_reference_green_and_unlocks(workspace):
+    """... and a test file that imports another kata's module does not join this kata's run."""
+    write_reference(workspace)
+    (workspace / MINE).write_text(PASSING)
+    (workspace / "tests" / "test_my_mro.py").write_text(
+        "from katas.mro import Boat\n\n\ndef test_fails():\n    assert False\n")
+    done = tddkit("run", "sincostan", cwd=workspace)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "your tests: 1 passed\n" in done.stdout
+    assert (workspace / "solutions" / "sincostan.py").exists(), "an added test file is not tampering"
+
+
+def test_an_own_test_file_that_does_not_parse_is_amber_naming_it(workspace):
+    write_reference(workspace)
+    (workspace / MINE).write_text("from katas.sincostan import sincostan\n\ndef test_x(:\n    pass\n")
+    code, run = run_json(workspace)
+    assert (code, run["light"]) == (3, "amber"), run
+    assert MINE in run["reason"], run["reason"]
+
+
+def test_new_test_writes_a_starter_that_runs_and_never_overwrites(workspace):
+    write_reference(workspace)
+    done = tddkit("new-test", "sincostan", cwd=workspace)
+    assert done.returncode == 0, done.stderr
+    starter = workspace / "tests" / "test_my_sincostan.py"
+    assert "tests/test_my_sincostan.py" in done.stdout and "from katas import sincostan" in starter.read_text()
+    code, run = run_json(workspace)
+    assert (code, run["light"]) == (0, "green")
+    assert run["your_tests"]["passed"] == run["your_tests"]["total"] == 1
+
+    starter.write_text(PASSING)
+    again = tddkit("new-test", "sincostan", cwd=workspace)
+    assert again.returncode == 2 and len(again.stderr.strip().splitlines()) == 1, again.stderr
+    assert "Traceback" not in again.stderr and starter.read_text() == PASSING
+
+
+def test_watch_gives_the_same_light_with_own_tests(workspace):
+    write_reference(workspace)
+    (workspace / MINE).write_text(FAILING)
+    watch = Watch(workspace)
+    red = watch.verdict()
+    assert red["light"] == "red" and red["your_tests"]["failed"] == 1
+    (workspace / MINE).write_text(PASSING)
+    green = watch.verdict()
+    assert green["light"] == "green" and green["your_tests"]["passed"] == 1
+    assert watch.stop() == 0
