@@ -295,6 +295,7 @@ def show_outcome(ws, kata, outcome, with_source: bool = False, verbose: int = 0)
     elif v.light != "green":
         print()
         where = [p for p in kata.files if (ws.root / p).exists()] or kata.files
+        where = [*where, *filter(None, [v.own_file_at_fault])]
         print(messages.EDIT_HERE.format(" or ".join(where), kata.id))
     for path in outcome.newly_unlocked[:1]:
         print(messages.UNLOCKED_NOW.format(path.relative_to(ws.root), kata.id))

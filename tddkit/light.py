@@ -69,6 +69,7 @@ class Verdict:
     tests: list[TestResult] = field(default_factory=list)
     stopped_at: dict | None = None  # on a timeout, where the learner's code was (where.py)
     own: list[TestResult] = field(default_factory=list)  # the learner's own tests (own_tests.py)
+    own_file_at_fault: str | None = None  # the learner's test file that alone kept the run from GREEN
 
     @property
     def own_failures(self) -> list[TestResult]:
@@ -222,7 +223,9 @@ def decide(kata: str, expected: list[dict], raw: RawRun, tampered: list[str] = (
     if errors:
         error = errors[0]
         if file_of(str(error.get("where", ""))) in set(own_files):
-            return verdict(AMBER, messages.OWN_COLLECTION_ERROR.format(file_of(error["where"]), _where(error)))
+            amber = verdict(AMBER, messages.OWN_COLLECTION_ERROR.format(file_of(error["where"]), _where(error)))
+            amber.own_file_at_fault = file_of(error["where"])
+            return amber
         return verdict(AMBER, messages.COLLECTION_ERROR.format(_where(error)))
     if not finish:
         return verdict(AMBER, _crash_reason(raw, during))
@@ -241,7 +244,9 @@ def decide(kata: str, expected: list[dict], raw: RawRun, tampered: list[str] = (
     if passed == len(tests):
         green = verdict(GREEN)
         if green.own_failures:  # the kata's tests pass; the learner's own do not
-            return verdict(RED, messages.OWN_TEST_FAILED.format(green.own_failures[0].id))
+            red = verdict(RED, messages.OWN_TEST_FAILED.format(green.own_failures[0].id))
+            red.own_file_at_fault = file_of(red.own_failures[0].id)
+            return red
         return green
     red = verdict(RED)
     first = red.first_failure
