@@ -110,3 +110,12 @@ def test_watch_gives_the_same_light_with_own_tests(workspace):
     assert red["light"] == "red" and (red["your_tests"]["passed"], red["your_tests"]["failed"]) == (1, 1)
     assert red["passed"] == red["total"] == green["total"]
     assert watch.stop() == 0
+
+
+def test_when_the_kata_fails_too_its_first_failure_comes_first(workspace):
+    (workspace / MINE).write_text(FAILING)  # on the stub: the kata's tests fail, and so do these
+    done = tddkit("run", "sincostan", cwd=workspace)
+    assert done.returncode == 1
+    assert "your own test" not in done.stdout and "your tests: 2 failed" in done.stdout
+    shown = done.stdout.split("  test  ")[1]
+    assert shown.startswith("tests/test_sincostan.py::"), "the kata's step comes before the learner's tests"
