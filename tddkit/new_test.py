@@ -26,8 +26,8 @@ from katas import {module}
 
 
 def test_my_first_example():
-    # Replace this with a test of your own: call {module}.{name} with an input you choose,
-    # and assert what it must give back.
+    # Replace this with a test of your own: use what the lesson's contract describes (such as
+    # {module}.{name}) with an input you choose, and assert what it must give back.
     assert {module}.{name} is not None
 '''
 

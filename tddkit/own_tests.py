@@ -8,7 +8,7 @@ same imports, so that its syntax error is the AMBER of the kata it was written f
 
 They run after the kata's own files, in the same test process, as
 `python -m pytest tests/test_<kata>.py <own files>` runs them: the kata's tests run first, in
-file order, and see nothing of the learner's tests but their imports.
+file order (pytest imports every file, the learner's too, before the first test runs).
 """
 
 from __future__ import annotations
