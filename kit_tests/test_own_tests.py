@@ -115,3 +115,14 @@ def test_when_the_kata_fails_too_its_first_failure_comes_first(workspace):
     assert "your own test" not in done.stdout and "your tests: 2 failed" in done.stdout
     shown = done.stdout.split("  test  ")[1]
     assert shown.startswith("tests/test_sincostan.py::"), "the kata's step comes before the learner's tests"
+
+
+def test_the_imports_that_tie_a_file_to_a_kata():
+    from tddkit.own_tests import imported_modules
+
+    assert imported_modules("import katas.mro as m\nfrom katas.sincostan import sincostan\n") == {"mro", "sincostan"}
+    assert imported_modules("from katas import (greetings,\n    transport as t)\n") == {"greetings", "transport"}
+    assert imported_modules("from . import katas\nimport katasx\nfrom katas_other import y\n") == set()
+    assert imported_modules("def f():\n    import katas.venv\n") == {"venv"}, "an import inside a test counts"
+    broken = "from katas import mro, sincostan\nimport katas.venv\n\ndef test_x(:\n"
+    assert imported_modules(broken) == {"mro", "sincostan", "venv"}, "a file that does not parse: from its text"
