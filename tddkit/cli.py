@@ -184,6 +184,16 @@ def cmd_reset(args) -> int:
     return OK
 
 
+def cmd_new_test(args) -> int:
+    from tddkit import catalogue, new_test, workspace
+
+    ws = workspace.find()
+    kata = catalogue.find(args.kata)
+    path = new_test.write_starter(ws.root, kata)
+    print(messages.NEW_TEST_WRITTEN.format(path=path, kata=kata.id))
+    return OK
+
+
 def cmd_verify(args) -> int:
     from tddkit import catalogue, verify
 
@@ -268,6 +278,8 @@ def show_outcome(ws, kata, outcome, with_source: bool = False, verbose: int = 0)
         print(turned)
     if v.reason:
         print(messages.AMBER_REASON.format(v.reason))
+    for line in render.own_tests_lines(v, kata.id, verbose):
+        print(line)
     failure = v.first_failure
     if failure is not None and v.light == "red":
         step = kata.step(failure.step) if failure.step else None
@@ -285,6 +297,7 @@ def show_outcome(ws, kata, outcome, with_source: bool = False, verbose: int = 0)
     elif v.light != "green":
         print()
         where = [p for p in kata.files if (ws.root / p).exists()] or kata.files
+        where = [*where, *filter(None, [v.own_file_at_fault])]
         print(messages.EDIT_HERE.format(" or ".join(where), kata.id))
     for path in outcome.newly_unlocked[:1]:
         print(messages.UNLOCKED_NOW.format(path.relative_to(ws.root), kata.id))
@@ -355,6 +368,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="run only the tests whose names match EXPR (pytest's -k). A partial run gives no light: "
                         "at best PARTIAL (exit status 4), never GREEN; it does not unlock and is not recorded")
     p.add_argument("--step", metavar="N", help="run only the tests of step N (a partial run, as for -k)")
+    p = command("new-test", cmd_new_test, "write tests/test_my_KATA.py, a starter for your own tests of KATA: "
+                                          "run and watch run them after the kata's, and a failing one is RED")
+    p.add_argument("kata", metavar="KATA", help="the kata whose module the tests import")
     p = command("status", cmd_status, "every kata: light, tests passed, steps, unlocked; and a progress bar",
                 aliases=["list"])
     p.add_argument("--json", action="store_true", help="print a JSON list, one object per kata")

@@ -137,6 +137,13 @@ def shipped_digest(kata: Kata, relpath: str) -> str | None:
 def file_digest(path: Path) -> str | None:
     """The SHA-256 of a regular file; None for anything else (missing, a folder, a FIFO, a device),
     which is never opened: opening a FIFO waits for a writer that never comes."""
+    data = read_regular(path)
+    return None if data is None else hashlib.sha256(data).hexdigest()
+
+
+def read_regular(path: Path) -> bytes | None:
+    """The bytes of a regular file; None for anything else, which is never opened as a file
+    (opening a FIFO waits for a writer that never comes)."""
     try:
         if not path.is_file():
             return None
@@ -146,7 +153,7 @@ def file_digest(path: Path) -> str | None:
     with open(fd, "rb") as f:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             return None
-        return hashlib.sha256(f.read()).hexdigest()
+        return f.read()
 
 
 def tests_digest(kata: Kata) -> str:

@@ -23,7 +23,8 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
 from tddkit import messages, where
-from tddkit.plugin import PASSED
+from tddkit.own_tests import file_of
+from tddkit.plugin import ERROR, FAILED, PASSED
 
 if TYPE_CHECKING:  # only for annotations: `tddkit status` need not import the runner
     from tddkit.runner import RawRun
@@ -34,6 +35,7 @@ INTERRUPTED = 2  # pytest's exit status when a KeyboardInterrupt stopped the ses
 INTERNAL_ERROR = 3  # ... and when something broke pytest itself
 USAGE_ERROR = 4  # ... and when its command line was wrong (a -k expression it cannot parse)
 NOT_RUN = "not run"
+OWN_FAILED = (FAILED, ERROR, NOT_RUN)  # outcomes of a learner's own test that keep the run from GREEN
 
 
 @dataclass
@@ -66,6 +68,18 @@ class Verdict:
     reason: str | None
     tests: list[TestResult] = field(default_factory=list)
     stopped_at: dict | None = None  # on a timeout, where the learner's code was (where.py)
+    own: list[TestResult] = field(default_factory=list)  # the learner's own tests (own_tests.py)
+    own_file_at_fault: str | None = None  # the learner's test file that alone kept the run from GREEN
+
+    @property
+    def own_failures(self) -> list[TestResult]:
+        """The learner's own tests that failed, as plain pytest counts failures (a skip is none)."""
+        return [t for t in self.own if t.outcome in OWN_FAILED]
+
+    def own_counts(self) -> dict:
+        failed = len(self.own_failures)
+        passed = sum(t.passed for t in self.own)
+        return {"passed": passed, "failed": failed, "other": len(self.own) - passed - failed, "total": len(self.own)}
 
     @property
     def first_failure(self) -> TestResult | None:
@@ -82,11 +96,13 @@ class Verdict:
             "reason": self.reason,
             "unlocked": unlocked,
             "stopped_at": self.stopped_at,
-            "tests": [
-                {k: v for k, v in asdict(t).items() if k in ("id", "step", "outcome", "message", "duration", "where")}
-                for t in self.tests
-            ],
+            "tests": [_test_json(t) for t in self.tests],
+            "your_tests": {**self.own_counts(), "tests": [_test_json(t) for t in self.own]},
         }
+
+
+def _test_json(test: TestResult) -> dict:
+    return {k: v for k, v in asdict(test).items() if k in ("id", "step", "outcome", "message", "duration", "where")}
 
 
 def _where(error: dict) -> str:
@@ -153,9 +169,8 @@ def decide_selection(kata: str, selected: list[dict], raw: RawRun, tampered: lis
     return verdict
 
 
-def decide(kata: str, expected: list[dict], raw: RawRun, tampered: list[str] = ()) -> Verdict:
-    reported = {r["id"]: r for r in raw.of_kind("test")}
-    tests = [
+def _results(expected: list[dict], reported: dict) -> list[TestResult]:
+    return [
         TestResult(
             id=e["id"],
             step=e.get("step"),
@@ -168,10 +183,26 @@ def decide(kata: str, expected: list[dict], raw: RawRun, tampered: list[str] = (
         )
         for e in expected
     ]
+
+
+def _own_expected(raw: RawRun, own_files) -> list[dict]:
+    """The learner's own tests the run collected (or, without a collection record, reported)."""
+    own_files = set(own_files)
+    collected = [t for r in raw.of_kind("collected") for t in r.get("tests", []) if isinstance(t, dict)]
+    ids = [t.get("id") for t in collected] or [r.get("id") for r in raw.of_kind("test")]
+    return [{"id": i} for i in dict.fromkeys(ids) if isinstance(i, str) and file_of(i) in own_files]
+
+
+def decide(kata: str, expected: list[dict], raw: RawRun, tampered: list[str] = (), own_files=()) -> Verdict:
+    """The light of a run of the kata's tests, and of `own_files` (the learner's, own_tests.py)
+    after them: GREEN also needs no own test to fail."""
+    reported = {r["id"]: r for r in raw.of_kind("test")}
+    tests = _results(expected, reported)
+    own = _results(_own_expected(raw, own_files), reported)
     passed = sum(t.passed for t in tests)
 
     def verdict(light: str, reason: str | None = None) -> Verdict:
-        return Verdict(kata, light, passed, len(tests), reason, tests)
+        return Verdict(kata, light, passed, len(tests), reason, tests, own=own)
 
     during = _during(raw)
     if tampered:
@@ -190,7 +221,12 @@ def decide(kata: str, expected: list[dict], raw: RawRun, tampered: list[str] = (
             not finish and "MemoryError" in raw.output):
         return verdict(AMBER, messages.OUT_OF_MEMORY)
     if errors:
-        return verdict(AMBER, messages.COLLECTION_ERROR.format(_where(errors[0])))
+        error = errors[0]
+        if file_of(str(error.get("where", ""))) in set(own_files):
+            amber = verdict(AMBER, messages.OWN_COLLECTION_ERROR.format(file_of(error["where"]), _where(error)))
+            amber.own_file_at_fault = file_of(error["where"])
+            return amber
+        return verdict(AMBER, messages.COLLECTION_ERROR.format(_where(error)))
     if not finish:
         return verdict(AMBER, _crash_reason(raw, during))
     if finish[0].get("exitstatus") == INTERRUPTED:
@@ -206,7 +242,12 @@ def decide(kata: str, expected: list[dict], raw: RawRun, tampered: list[str] = (
     if not tests:
         return verdict(AMBER, messages.NO_TESTS)
     if passed == len(tests):
-        return verdict(GREEN)
+        green = verdict(GREEN)
+        if green.own_failures:  # the kata's tests pass; the learner's own do not
+            red = verdict(RED, messages.OWN_TEST_FAILED.format(green.own_failures[0].id))
+            red.own_file_at_fault = file_of(red.own_failures[0].id)
+            return red
+        return green
     red = verdict(RED)
     first = red.first_failure
     if any(r["id"] == first.id and r.get("outcome") == PASSED for r in raw.of_kind("alone")):

@@ -119,6 +119,20 @@ def failure_message(failure, kata: str | None = None, verbose: int = 0) -> str:
     return text
 
 
+def own_tests_lines(verdict, kata: str, verbose: int = 0) -> list[str]:
+    """"your tests: 3 passed, 1 failed" under the light, and, when only they keep the run from
+    GREEN, the first of them that failed with its message. Nothing when the learner has none."""
+    if not verdict.own:
+        return []
+    counts = verdict.own_counts()
+    said = ", ".join(messages.OWN_COUNTS[k].format(counts[k]) for k in messages.OWN_COUNTS if counts[k]) or "0"
+    lines = [messages.OWN_SUMMARY.format(said)]
+    if verdict.light == "red" and verdict.first_failure is None and verdict.own_failures:
+        failure = verdict.own_failures[0]
+        lines += ["", messages.FAILING_TEST.format(failure.id), failure_message(failure, kata, verbose)]
+    return lines
+
+
 def test_source(root: Path, test_id: str) -> str | None:
     """The source of a test function (decorators included), found by name in its file."""
     path, _, rest = test_id.partition("::")

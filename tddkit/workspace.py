@@ -50,7 +50,8 @@ them pass, one step at a time, in `katas/`.
     tddkit watch           re-run on every save: RED / AMBER / GREEN
     tddkit hint            one more hint for the current step
     tddkit lesson KATA     a kata's lesson again: the whole contract
-    tddkit run KATA        run one kata's tests once
+    tddkit run KATA        run one kata's tests once, and your own tests that import it
+    tddkit new-test KATA   a starter for your own tests of a kata: tests/test_my_KATA.py
     tddkit status          every kata: steps passed, light, unlocked
     tddkit solution KATA   the reference solution, once your code is GREEN
     tddkit reset KATA      start a kata again (your version is kept in .tddkit/backups/)
@@ -59,7 +60,9 @@ The lights: GREEN every test passed; RED the tests ran and at least one failed;
 AMBER the tests could not run (a syntax error, an import error, a timeout, a crash).
 
 Each kata's lesson is also in `lessons/`, to read in your editor beside the code.
-Leave the files in `tests/` as they are: the solution only unlocks with the tests as shipped.
+Leave the kit's files in `tests/` as they are: the solution only unlocks with the tests as
+shipped. Your own tests go in new files there (`tests/test_mine.py`): they run with the kata they
+import, and the solution unlocks when they pass too.
 Plain `pytest` and `ptw` work here too.
 """
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from tddkit import catalogue, hints, lessons, light, messages, progress, status
 from tddkit.expected import expected_tests
 from tddkit.judge import record
+from tddkit.own_tests import own_test_files
 from tddkit.watch import runners
 from tddkit.watch.picker import KataList
 from tddkit.watch.saves import SaveClock
@@ -38,6 +39,7 @@ class Job:
     changed_at: float
     files: dict = field(default_factory=dict)
     tampered: list[str] = field(default_factory=list)
+    own: list[str] = field(default_factory=list)  # the learner's own test files run (own_tests.py)
     cancelled: bool = False
 
 
@@ -94,9 +96,10 @@ class Loop:
             self.cancel()
 
     def start(self) -> None:
-        self.job = Job(self.clock.take(), snapshot(self.ws.root), self.ws.changed_shipped_files(self.kata))
+        self.job = Job(self.clock.take(), snapshot(self.ws.root), self.ws.changed_shipped_files(self.kata),
+                       own_test_files(self.ws.root, self.kata))
         try:
-            self.runner.start(list(self.kata.tests), self.kata.timeout)
+            self.runner.start([*self.kata.tests, *self.job.own], self.kata.timeout)
         except runners.ServerGone:
             self.fall_back()
             return
@@ -123,7 +126,7 @@ class Loop:
             # Not counted: the files changed under it. Run again for the files as they are now.
             self.clock.run_dropped(job.changed_at)
             return
-        verdict = light.decide(self.kata.id, self.expected, raw, job.tampered)
+        verdict = light.decide(self.kata.id, self.expected, raw, job.tampered, job.own)
         outcome = record(self.ws, self.kata, self.state, verdict, job.tampered)
         self.last_light = verdict.light
         following = progress.current_kata(self.state) if verdict.light == light.GREEN else None

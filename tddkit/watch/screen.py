@@ -32,6 +32,7 @@ def verdict_lines(ws, kata, outcome, changed_at: float, verdict_at: float, follo
         lines.append(turned)
     if v.reason:
         lines.append(messages.AMBER_REASON.format(v.reason))
+    lines += render.own_tests_lines(v, kata.id)
     failure = v.first_failure
     if failure is not None and v.light == RED:
         step = kata.step(failure.step) if failure.step else None
