@@ -269,12 +269,15 @@ too_big_for_a_float = st.one_of(
 )
 
 
+def with_too_big_angles(test):
+    """A property over angles too big for a float, with three of them always among the examples."""
+    for angle in (Fraction(3 * 10**400 + 1, 3), -(2**1024), 10**400):
+        test = example(angle=angle)(test)
+    return settings(deadline=None, max_examples=SOME_EXAMPLES)(given(angle=too_big_for_a_float)(test))
+
+
 @pytest.mark.step(5)
-@settings(deadline=None, max_examples=SOME_EXAMPLES)
-@given(angle=too_big_for_a_float)
-@example(angle=10**400)
-@example(angle=-(2**1024))
-@example(angle=Fraction(3 * 10**400 + 1, 3))
+@with_too_big_angles
 def test_radians_too_big_for_a_float_overflow(angle):
     shown = f"{angle!r}"[:40] + "..."
     try:
@@ -447,11 +450,7 @@ def test_degrees_reduction_is_exact(angle, sin, cos):
 # step 5): whole turns come off exactly. Here in step 8, not in step 5, where degrees are not
 # written yet (a learner with radians right met a degrees failure in step 5).
 @pytest.mark.step(8)
-@settings(deadline=None, max_examples=SOME_EXAMPLES)
-@given(angle=too_big_for_a_float)
-@example(angle=10**400)
-@example(angle=-(2**1024))
-@example(angle=Fraction(3 * 10**400 + 1, 3))
+@with_too_big_angles
 def test_degrees_take_angles_too_big_for_a_float(angle):
     shown = f"{angle!r}"[:40] + "..."
     within_turn = math.radians(float(Fraction(angle) % 360))
