@@ -14,8 +14,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from robust_support import (KATA, LEARNER, LEARNER_ENV, REFERENCE, STUB, TESTS, not_unlocked, plain_pytest,  # noqa: F401
-                            robust_template, run_json, tddkit, write_learner, ws)
+from robust_support import (KATA, LEARNER, LEARNER_ENV, REFERENCE, STUB, TESTS, checked_json, not_unlocked,  # noqa: F401
+                            plain_pytest, robust_template, run_json, tddkit, write_learner, ws)
 from test_watch import SAME_SIZE_WRONG, Watch
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="watch mode's fork server")
@@ -126,3 +126,14 @@ def test_bytecode_dropped_beside_the_tests_is_never_run(ws):
     result = run_json(ws)
     assert result["light"] == "red" and result["passed"] == 0, result["reason"]
     assert watch_light(ws)["light"] == "red"
+
+
+def test_python_m_tddkit_never_imports_the_workspace_s_modules_in_place_of_its_own(ws):
+    """`python -m tddkit` puts the workspace first on sys.path, as `python -m` does: a learner's
+    `json.py` there would be the kit's json. It must run as the `tddkit` command does."""
+    write_learner(ws, REFERENCE)
+    (ws / "json.py").write_text("raise ImportError(\"this json.py is the learner's\")\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TDDKIT_")}
+    done = subprocess.run([sys.executable, "-m", "tddkit", "run", KATA, "--json"], cwd=ws, capture_output=True,
+                          timeout=90, env=env, stdin=subprocess.DEVNULL)
+    assert checked_json(done)["light"] == run_json(ws)["light"]

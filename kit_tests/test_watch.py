@@ -25,6 +25,7 @@ import pytest
 from conftest import SOLUTIONS, tddkit
 from robust_support import alive
 
+from tddkit import confine
 from tddkit.judge import Outcome
 from tddkit.light import Verdict
 
@@ -108,7 +109,12 @@ class Watch:
 
     def stop(self) -> int:
         self.proc.send_signal(signal.SIGTERM)
-        status = self.proc.wait(timeout=WAIT)
+        try:
+            status = self.proc.wait(timeout=WAIT)
+        except subprocess.TimeoutExpired:  # say where it hangs: the watch dumps its threads' stacks
+            self.proc.send_signal(confine.STACK_SIGNAL)
+            time.sleep(1)
+            raise AssertionError(f"the watch did not end within {WAIT} s of SIGTERM: {self.stop_and_stderr()}") from None
         self.proc.stderr.close()
         return status
 

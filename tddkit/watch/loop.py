@@ -16,7 +16,7 @@ import signal
 import time
 from dataclasses import dataclass, field
 
-from tddkit import catalogue, hints, lessons, light, messages, progress, status
+from tddkit import catalogue, confine, hints, lessons, light, messages, progress, status
 from tddkit.expected import expected_tests
 from tddkit.judge import record
 from tddkit.own_tests import own_test_files
@@ -262,6 +262,7 @@ def watch(ws, kata, *, jsonl: bool, keys: bool, coverage: bool = False) -> int:
 
     for sig in (signal.SIGTERM, getattr(signal, "SIGHUP", signal.SIGTERM)):
         signal.signal(sig, stop)
+    confine.dump_stack_when_asked()  # a watch that hangs can be asked where (kit_tests do, on a stop that never ends)
     runner = changes = key_reader = screen = None
     try:
         runner = runners.make_runner(ws.root)  # the fork server starts before any thread
