@@ -143,8 +143,9 @@ class WatchProcess:
     def __init__(self, ws: Path, command: list, env: dict, stderr=subprocess.STDOUT):
         self.ws = ws
         started = time.time()
-        self.proc = subprocess.Popen(command, cwd=ws, stdout=subprocess.PIPE, stderr=stderr, text=True,
-                                     start_new_session=True, env=env)
+        # stdin from /dev/null: pytest-watcher reads keys from it, and waited on the pipe of a job shell
+        self.proc = subprocess.Popen(command, cwd=ws, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr,
+                                     text=True, start_new_session=True, env=env)
         self.lines = lines_of(self.proc)
         at, _, _ = self.verdict()  # its run of the files as they are when it starts
         self.start_up = at - started
@@ -155,7 +156,10 @@ class WatchProcess:
 
     def verdict(self) -> tuple[float, str, dict]:
         while True:
-            at, line = self.lines.get(timeout=WAIT)
+            try:
+                at, line = self.lines.get(timeout=WAIT)
+            except queue.Empty:
+                raise SystemExit(f"{self.name} gave no verdict within {WAIT} s in {self.ws}") from None
             if line is None:
                 raise SystemExit(f"{self.name} ended early")
             got = self.parse(line)
