@@ -2,10 +2,11 @@
 
 Each mutant's `caught_by` is exactly the set of kata test functions (parameters collapsed) that
 fail against it in file order, with Hypothesis derandomized: `tddkit verify` checks that it is.
-A full run that is RED with exactly that set of failing kata tests, and that set is no other
-mutant's, looks like that mutant's mistake. Set equality, not overlap: a run that fails more or
-fewer tests is some other mistake, and the kit says nothing rather than guess. The line never
-changes a light; it is only said beside a RED the kit has already decided.
+A full run that is RED with exactly that set of failing kata tests looks like that mutant's
+mistake. Set equality, not overlap: a run that fails more or fewer tests is some other mistake,
+and the kit says nothing rather than guess. Where two mutants fail the same set, the run looks
+like either, and both are named. The line never changes a light; it is only said beside a RED
+the kit has already decided.
 """
 
 from __future__ import annotations
@@ -19,12 +20,10 @@ def failing_tests(tests: list[light.TestResult]) -> list[str]:
     return list(dict.fromkeys(t.name for t in tests if not t.passed))
 
 
-def known_mistake(kata: Kata, verdict: light.Verdict) -> str | None:
-    """The `mistake` of the one mutant whose caught_by is exactly the run's failing kata tests;
-    None when the run is not RED, when no mutant's set is that one, or when two mutants share it
-    (the kit cannot tell them apart, so it names neither)."""
+def known_mistakes(kata: Kata, verdict: light.Verdict) -> list[str]:
+    """The `mistake` of each mutant whose caught_by is exactly the run's failing kata tests, in
+    the lesson's order; none when the run is not RED or no mutant's set is that one."""
     failing = set(failing_tests(verdict.tests))
     if verdict.light != light.RED or not failing:  # no kata test failed: the learner's own did
-        return None
-    matches = [m.mistake for m in kata.mutants if set(m.caught_by) == failing]
-    return matches[0] if len(matches) == 1 else None
+        return []
+    return [m.mistake for m in kata.mutants if set(m.caught_by) == failing]
