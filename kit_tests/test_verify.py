@@ -47,9 +47,14 @@ def test_a_reference_that_is_not_green_in_every_order_is_a_defect():
         "reference (reverse order): tests/test_k.py::test_1 failed: "]
 
 
-def test_a_mutant_must_fail_the_tests_it_names_in_file_order():
+def test_a_mutant_must_fail_exactly_the_tests_it_names_in_file_order():
+    # caught_by is the exact set, since a learner's RED is matched against it (mistakes.py).
     caught, problems = verify.check_mutant(KATA, "m", in_every_order(verdict("failed", "passed")))
-    assert caught == ["test_0"] and problems == ["mutant m: test_1 was named in caught_by but did not fail"]
+    assert caught == ["test_0"] and problems == [
+        'mutant m: caught_by must name exactly the tests that fail in file order: caught_by = ["test_0"]']
+    caught, problems = verify.check_mutant(KATA, "m", in_every_order(verdict("failed", "failed")))
+    assert problems == [
+        'mutant m: caught_by must name exactly the tests that fail in file order: caught_by = ["test_0", "test_1"]']
     caught, problems = verify.check_mutant(KATA, "m", in_every_order(GREEN))
     assert problems and "do not reject" in problems[0]
     assert verify.check_mutant(KATA, "m", in_every_order(verdict("passed", "failed"))) == (["test_1"], [])

@@ -291,6 +291,8 @@ def show_outcome(ws, kata, outcome, with_source: bool = False, verbose: int = 0)
             if source:
                 print(render.paint(render.short(source, render.SOURCE_LINES + 1), "dim"))
         print(render.failure_message(failure, kata.id, verbose))
+        if mistake := render.known_mistake_line(outcome):
+            print(mistake)
     if v.light == "partial":
         print()
         print(messages.PARTIAL_NO_LIGHT.format(kata.id))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tddkit import content, light, messages, progress, runner
+from tddkit import content, light, messages, mistakes, progress, runner
 from tddkit.catalogue import Kata
 from tddkit.errors import StateError, UsageError
 from tddkit.expected import expected_tests
@@ -22,12 +22,13 @@ class Outcome:
     not_recorded: str | None = None  # why the state store could not take the run
     selection: str | None = None  # a partial run's selection ("-k EXPR", "step N"): not recorded
     steps_turned_green: list[int] = field(default_factory=list)  # see progress.steps_turned_green
+    known_mistakes: list[str] = field(default_factory=list)  # of the mutants a full run's RED matches (mistakes.py)
 
     def as_json(self) -> dict:
         """The run for editors and scripts (`run --json`, `watch --jsonl`)."""
         partial = {"selection": self.selection} if self.selection else {}
         return {**self.verdict.as_json(self.unlocked), "not_recorded": self.not_recorded,
-                "steps_turned_green": self.steps_turned_green, **partial}
+                "steps_turned_green": self.steps_turned_green, "known_mistakes": self.known_mistakes, **partial}
 
 
 def verbosity_options(verbose: int) -> tuple[str, ...]:
@@ -50,7 +51,7 @@ def judge(ws: Workspace, kata: Kata, state, verbose: int = 0) -> Outcome:
 
 def record(ws: Workspace, kata: Kata, state, verdict: light.Verdict, tampered: list[str]) -> Outcome:
     """Store the run and unlock the solution on a GREEN with the tests as shipped."""
-    outcome = Outcome(verdict, unlocked=False, tampered=tampered)
+    outcome = Outcome(verdict, unlocked=False, tampered=tampered, known_mistakes=mistakes.known_mistakes(kata, verdict))
     try:
         tests = verdict.as_json(unlocked=False)["tests"]
         before = state.last_run(kata.id, skipping=light.AMBER)

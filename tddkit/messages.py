@@ -72,6 +72,9 @@ AMBER_REASON = "  why: {}"
 FAILING_TEST = "  test  {}"
 FAILED_IN_YOUR_CODE = "  in your code: {}"
 FAILED_LINE = "      {}"
+KNOWN_MISTAKE = "  This looks like a known mistake: {}"  # a RED that a known mutant's failures match (mistakes.py)
+KNOWN_MISTAKES = "  This looks like one of these known mistakes: {}"  # ... that two or more mutants' failures match
+MISTAKES_OR = "; or "
 MORE_LINES = "... ({} more lines)"
 MORE_LINES_OF_TEST = "... ({} more lines: `tddkit run {} -v` shows them all)"
 LINES_CUT = "..."
@@ -143,6 +146,8 @@ VERIFY_MUTANT = "  mutant {name:<28} caught by {by}"
 VERIFY_OK = ("verify: every kata is red on its stub, green on its reference, and rejects its mutants, "
              "in file order, reversed and split")
 VERIFY_FAILED = "verify: {} problem(s):"
+VERIFY_CAUGHT_BY_NOT_EXACT = ("mutant {name}: caught_by must name exactly the tests that fail in file order: "
+                              "caught_by = [{tests}]")
 VERIFY_NOT_SOURCE = "verify checks the kit's own katas; it needs the kit's content, which was not found"
 
 # -- verify --mutate ----------------------------------------------------------------------

@@ -119,6 +119,17 @@ def failure_message(failure, kata: str | None = None, verbose: int = 0) -> str:
     return text
 
 
+def known_mistake_line(outcome) -> str | None:
+    """The line under the first failure that names the known mistake(s) the run looks like (None:
+    it looks like none, mistakes.py)."""
+    found = outcome.known_mistakes
+    if not found:
+        return None
+    if len(found) == 1:
+        return messages.KNOWN_MISTAKE.format(found[0])
+    return messages.KNOWN_MISTAKES.format(messages.MISTAKES_OR.join(found))
+
+
 def own_tests_lines(verdict, kata: str, verbose: int = 0) -> list[str]:
     """"your tests: 3 passed, 1 failed" under the light, and, when only they keep the run from
     GREEN, the first of them that failed with its message. Nothing when the learner has none."""

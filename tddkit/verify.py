@@ -4,11 +4,12 @@ For every kata, in scratch workspaces and with Hypothesis derandomized:
   - every expected test carries a step marker, and the steps match the catalogue;
   - red first: every test fails against the stub (a test that passes there teaches nothing);
   - green on the reference solution;
-  - every mutant is rejected by at least one test, including each test it names in caught_by.
+  - every mutant is rejected by at least one test, and in file order by exactly the tests its
+    caught_by names (no more, no fewer: a learner's RED is matched against it, mistakes.py).
 The reference and the mutants run in each of the orders of order.py: file order, reverse order
 and split across processes. The reference is green in every order; a mutant is rejected in
-every order (in the others its run ends at its first failure), and in file order by each test
-its caught_by names. One caught only by the luck of the file order is weakly caught, which is
+every order (in the others its run ends at its first failure), and in file order by exactly the
+tests its caught_by names. One caught only by the luck of the file order is weakly caught, which is
 a problem.
 """
 
@@ -24,6 +25,7 @@ from tddkit import content, light, messages, runner
 from tddkit.order import FILE, ORDERS
 from tddkit.catalogue import Kata
 from tddkit.expected import CollectionFailed, collect, scratch_workspace
+from tddkit.mistakes import failing_tests
 
 WORKERS = 2
 
@@ -89,7 +91,8 @@ def check_reference(verdicts: dict[str, light.Verdict]) -> list[str]:
 
 def check_mutant(kata: Kata, name: str, verdicts: dict[str, light.Verdict]) -> tuple[list[str], list[str]]:
     """The tests that reject a mutant in file order, and what is wrong with how it is caught: it
-    must be rejected in every order, and in file order by each test its caught_by names."""
+    must be rejected in every order, and in file order by exactly the tests its caught_by names
+    (a learner's RED is matched against that set: mistakes.py)."""
     missed = [order for order, verdict in verdicts.items() if verdict.light == light.GREEN]
     if len(missed) == len(verdicts):
         return [], [f"mutant {name}: every test passes, so the tests do not reject this mistake"]
@@ -98,12 +101,10 @@ def check_mutant(kata: Kata, name: str, verdicts: dict[str, light.Verdict]) -> t
         caught = [order for order in verdicts if order not in missed]
         problems.append(f"mutant {name}: weakly caught: rejected in {' and '.join(caught)} order but not in "
                         f"{' and '.join(missed)} order, so only by the luck of the order the tests run in")
-    failed = sorted({t.name for t in verdicts[FILE].tests if not t.passed})
-    mutant = kata.mutant(name)
-    problems += [f"mutant {name}: {test} was named in caught_by but did not fail"
-                 for test in mutant.caught_by if test not in failed]
-    if not mutant.caught_by:
-        problems.append(f"mutant {name}: caught_by names no test")
+    failed = failing_tests(verdicts[FILE].tests)
+    if set(kata.mutant(name).caught_by) != set(failed):
+        problems.append(messages.VERIFY_CAUGHT_BY_NOT_EXACT.format(
+            name=name, tests=", ".join(f'"{test}"' for test in failed)))
     return failed, problems
 
 

@@ -38,6 +38,7 @@ def verdict_lines(ws, kata, outcome, changed_at: float, verdict_at: float, follo
         step = kata.step(failure.step) if failure.step else None
         lines += ["", messages.STEP_HEADER.format(n=failure.step or "?", of=len(kata.steps), title=step.title if step else ""),
                   messages.FAILING_TEST.format(failure.id), render.failure_message(failure, kata.id)]
+        lines += filter(None, [render.known_mistake_line(outcome)])
     for path in outcome.newly_unlocked[:1]:
         lines += ["", messages.UNLOCKED_NOW.format(path.relative_to(ws.root), kata.id)]
     if outcome.tampered:
