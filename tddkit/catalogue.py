@@ -38,6 +38,7 @@ class Mutant:
     caught_by: tuple[str, ...]
     changes: tuple[Change, ...] = ()
     delete: tuple[str, ...] = ()  # reference files the mutant does not have
+    kind: str = ""  # what kind of mistake, without its code: the hint of the write-tests mode (grading.py)
 
 
 @dataclass(frozen=True)

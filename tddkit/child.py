@@ -17,7 +17,9 @@ from pathlib import Path
 
 REPORT_FD = "TDDKIT_REPORT_FD"
 TOKEN_FD = "TDDKIT_TOKEN_FD"  # a pipe: the runner wrote the token and closed its end
-HYPOTHESIS_MODE = "TDDKIT_HYPOTHESIS"  # "derandomize" in verify: the same examples every run
+HYPOTHESIS_MODE = "TDDKIT_HYPOTHESIS"  # one of the modes below; a learner's runs: neither
+DERANDOMIZE = "derandomize"  # verify: the same examples every run
+CATCH = "catch"  # the write-tests mode's mutant runs: the same examples, and no shrinking (grading.py)
 CHECKED_HASH = 0b11  # .pyc flags (PEP 552): based on the source's hash, checked on import
 ORDER = "TDDKIT_ORDER"  # the order the tests run in (order.py); a learner's runs: file order
 
@@ -59,14 +61,17 @@ def use_hypothesis_profile(mode: str) -> None:
     whenever a CI variable is set, and every run would repeat the same examples. Both shrink
     the first failure found and stop there: hunting for more distinct failures, and shrinking
     each, made a RED come seconds later, and a test fails on one as on many.
+    A mutant's run in the write-tests mode only asks whether a test fails, so it does not shrink
+    the failure it finds: no one reads its example.
     """
-    from hypothesis import settings
+    from hypothesis import Phase, settings
 
     one_failure = {"report_multiple_bugs": False}
-    settings.register_profile("tddkit-verify", derandomize=True, database=None, deadline=None, print_blob=False,
-                              **one_failure)
+    same = {"derandomize": True, "database": None, "deadline": None, "print_blob": False, **one_failure}
+    settings.register_profile("tddkit-verify", **same)
+    settings.register_profile("tddkit-catch", **same, phases=[Phase.explicit, Phase.generate, Phase.target])
     settings.register_profile("tddkit-learner", derandomize=False, **one_failure)
-    settings.load_profile("tddkit-verify" if mode == "derandomize" else "tddkit-learner")
+    settings.load_profile({DERANDOMIZE: "tddkit-verify", CATCH: "tddkit-catch"}.get(mode, "tddkit-learner"))
 
 
 def run(args: list[str], fd: int, token: str, hypothesis_mode: str = "", order: str = "file", hold=None) -> int:

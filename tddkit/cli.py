@@ -194,6 +194,32 @@ def cmd_new_test(args) -> int:
     return OK
 
 
+def cmd_write_tests(args) -> int:
+    from tddkit import catalogue, grading, new_test, own_tests, workspace
+
+    ws = workspace.find()
+    kata = catalogue.find(args.kata)
+    if not own_tests.own_test_files(ws.root, kata):  # the mode starts: a file to write the tests in
+        path = new_test.write_starter(ws.root, kata)
+        print(messages.GRADE_STARTED.format(path=path, kata=kata.id, mutants=len(kata.mutants)),
+              file=sys.stderr if args.json else sys.stdout)
+    if args.watch:
+        from tddkit.grade_watch import watch_grades
+
+        return watch_grades(ws, kata, jsonl=args.json)
+    graded = grading.grade(ws.root, kata)
+    not_recorded = grading.record(ws, graded)
+    if args.json:
+        print(json.dumps(graded.as_json()))
+    else:
+        from tddkit import render
+
+        print("\n".join(render.grade_lines(graded, args.verbose)))
+    if not_recorded:
+        print(messages.NOT_RECORDED.format(not_recorded), file=sys.stderr)
+    return EXIT_FOR_LIGHT[graded.light]
+
+
 def cmd_verify(args) -> int:
     from tddkit import catalogue, verify
 
@@ -233,11 +259,11 @@ def cmd_log(args) -> int:
     ws = workspace.find()
     kata = catalogue.find(args.kata).id if args.kata is not None else None
     with ws.open_state(read_only=True) as state:
-        runs = state.history(kata)
+        runs, grades = state.history(kata), state.grades(kata)
     if args.json:
-        print(json.dumps(history.as_json(runs)))
+        print(json.dumps(history.as_json(runs, grades)))
     else:
-        print(history.table(runs, ws.root))
+        print(history.table(runs, ws.root, grades))
     return OK
 
 
@@ -373,6 +399,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("new-test", cmd_new_test, "write tests/test_my_KATA.py, a starter for your own tests of KATA: "
                                           "run and watch run them after the kata's, and a failing one is RED")
     p.add_argument("kata", metavar="KATA", help="the kata whose module the tests import")
+    p = command("write-tests", cmd_write_tests,
+                "the write-the-tests mode: your tests of KATA are graded, not your code. Each must pass on a "
+                "correct solution, and each known mistake must fail one of them (the first call writes "
+                "tests/test_my_KATA.py to start from)")
+    p.add_argument("kata", metavar="KATA", help=KATA_HELP)
+    p.add_argument("--watch", action="store_true", help="grade again on every save of your test files")
+    p.add_argument("--json", action="store_true", help="print one JSON object per grade (for editors)")
+    p.add_argument("-v", "--verbose", action="count", default=0, help="show a wrong test's whole failure message")
     p = command("status", cmd_status, "every kata: light, tests passed, steps, unlocked; and a progress bar",
                 aliases=["list"])
     p.add_argument("--json", action="store_true", help="print a JSON list, one object per kata")

@@ -63,9 +63,9 @@ def rhythm(runs: list[dict]) -> dict:
             "step_red_green_cycles": sum(step_cycles.values()), "red_green_cycles_per_step": per_step}
 
 
-def as_json(runs: list[dict]) -> dict:
+def as_json(runs: list[dict], grades: list[dict] = ()) -> dict:
     fields = ("at", "kata", "light", "passed", "total", "reason")
-    return {"runs": [{k: r[k] for k in fields} for r in runs], "rhythm": rhythm(runs)}
+    return {"runs": [{k: r[k] for k in fields} for r in runs], "rhythm": rhythm(runs), "write_tests": list(grades)}
 
 
 def duration(seconds: float) -> str:
@@ -79,10 +79,31 @@ def duration(seconds: float) -> str:
     return f"{secs} s"
 
 
-def table(runs: list[dict], root=None) -> str:
-    """The runs, one a line, then the rhythm; paths inside the workspace `root` are shortened."""
-    if not runs:
+def table(runs: list[dict], root=None, grades: list[dict] = ()) -> str:
+    """The runs, one a line, then the rhythm; then the write-tests mode's grades, apart. Paths
+    inside the workspace `root` are shortened."""
+    if not runs and not grades:
         return messages.LOG_EMPTY
+    lines = run_lines(runs, root) if runs else [messages.LOG_NO_CODE_RUNS]
+    if grades:
+        lines += ["", messages.LOG_GRADES]
+        lines += [messages.LOG_GRADE_ROW.format(when=when(g["at"]), kata=g["kata"], light=light_column(g["light"]),
+                                                valid=g["valid"], total=g["total"], caught=g["caught"],
+                                                mutants=g["mutants"]).rstrip() for g in grades]
+    return "\n".join(lines)
+
+
+def when(at: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(at))
+
+
+def light_column(light: str) -> str:
+    """The light, padded before it is painted, so that colour codes do not upset the columns."""
+    label = f"{messages.LIGHT_SYMBOLS[light]} {messages.LIGHT_WORDS[light]}"
+    return render.paint(f"{label:<10}", light)
+
+
+def run_lines(runs: list[dict], root=None) -> list[str]:
     lines = []
     for r in runs:
         reason = (r["reason"] or "").splitlines()[0] if r["reason"] else ""
@@ -90,18 +111,14 @@ def table(runs: list[dict], root=None) -> str:
             reason = reason.replace(f"{root}/", "")
         if len(reason) > REASON_WIDTH:
             reason = reason[:REASON_WIDTH - 3] + "..."
-        # The light is padded before it is painted, so that colour codes do not upset the columns.
-        label = f"{messages.LIGHT_SYMBOLS[r['light']]} {messages.LIGHT_WORDS[r['light']]}"
-        lines.append(messages.LOG_ROW.format(
-            when=time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(r["at"])), kata=r["kata"],
-            light=render.paint(f"{label:<10}", r["light"]), passed=r["passed"], total=r["total"], reason=reason,
-        ).rstrip())
+        lines.append(messages.LOG_ROW.format(when=when(r["at"]), kata=r["kata"], light=light_column(r["light"]),
+                                             passed=r["passed"], total=r["total"], reason=reason).rstrip())
     summary = rhythm(runs)
     where = messages.LOG_LONGEST_WHERE.format(kata=summary["longest_red_kata"]) if summary["longest_red_kata"] else ""
     lines += ["", messages.LOG_RHYTHM.format(runs=summary["runs"], cycles=summary["red_green_cycles"],
                                              longest=duration(summary["longest_red_seconds"]), where=where,
                                              amber=summary["amber"])]
-    return "\n".join(lines + step_lines(summary["red_green_cycles_per_step"]))
+    return lines + step_lines(summary["red_green_cycles_per_step"])
 
 
 def step_lines(per_step: list[dict]) -> list[str]:

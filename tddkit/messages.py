@@ -46,6 +46,20 @@ OWN_COUNTS = {"passed": "{} passed", "failed": "{} failed", "other": "{} skipped
 NEW_TEST_WRITTEN = "Wrote {path}: your own tests of {kata}, run after the kata's by `tddkit run {kata}` and `watch`."
 NEW_TEST_FAILED = "could not write {path}: {error}"
 NEW_TEST_EXISTS = "{path} is there already; it is left as it is (edit it, or add another tests/test_*.py)"
+# The "write the tests" mode (grading.py): the learner's tests graded against the reference and the mutants.
+GRADE_NO_FILES = "no test file of yours imports the {kata} kata: `tddkit write-tests {kata}` writes one to start from"
+GRADE_NO_TESTS = "your test files hold no test: write a function whose name starts with test_"
+GRADE_WRONG_TEST = "your test {} fails on a correct solution, so the test is wrong"
+GRADE_MISSED = "{} known mistake(s) pass every one of your tests"
+GRADE_SUMMARY = "{light} write-tests {kata}: {valid}/{total} of your tests pass on a correct solution, mistakes caught {caught}/{mutants}"
+GRADE_WRONG_HEADER = "A wrong test fails on a correct solution (fix the test, not the code):"
+GRADE_MISSED_HEADER = "Not caught yet: mistakes of these kinds pass all your tests (write a test that one of them fails):"
+GRADE_MISSED_ROW = "  - {}"
+GRADE_ALL_CAUGHT = "Every known mistake fails one of your tests, and every test passes on a correct solution."
+GRADE_EDIT = "Edit {files}: the contract to test is in `tddkit lesson {kata}`."
+GRADE_STARTED = ("Wrote {path}: your tests of {kata}, graded by `tddkit write-tests {kata}` against a correct "
+                 "solution and {mutants} known mistakes.")
+GRADE_WATCHING = "Grading your tests of {kata} on every save of {files} (Ctrl-C stops)."
 CRASHED = "the test process crashed ({}) {}"
 EXITED_EARLY = "the test process exited (status {}) {}, before every test had reported"
 OUT_OF_MEMORY = "ran out of memory"
@@ -105,8 +119,9 @@ NOTHING_SELECTED = "{} selects none of the tests of {}"
 BAD_K = "-k {!r} is not an expression pytest understands ({})"
 
 # -- status -------------------------------------------------------------------------------
-STATUS_ROW = "{mark} {id:<12} {light:<6} {passed:>3}/{total:<3} steps {steps:<7} {unlocked}"
+STATUS_ROW = "{mark} {id:<12} {light:<6} {passed:>3}/{total:<3} steps {steps:<7} {unlocked:<8} {grade}"
 STATUS_UNLOCKED = "unlocked"
+STATUS_GRADE = "write-tests {light} caught {caught}/{mutants}"  # the latest grade of the write-tests mode
 STATUS_NEVER_RUN = "-"
 STATUS_PROGRESS = "{bar} {done}/{of} katas green"
 STATUS_RETIRED = ("note: your history also holds {names}, which this version of the kit does not have "
@@ -209,6 +224,9 @@ COVERAGE_TESTS_COULD_NOT_RUN = "the tests of {kata} could not run (`tddkit run {
 
 # -- log ----------------------------------------------------------------------------------
 LOG_ROW = "{when}  {kata:<12} {light} {passed:>3}/{total:<3} {reason}"
+LOG_GRADES = "Write-tests mode (your tests graded: valid on a correct solution, known mistakes caught):"
+LOG_GRADE_ROW = "{when}  {kata:<12} {light} {valid:>3}/{total:<3} valid, caught {caught}/{mutants}"
+LOG_NO_CODE_RUNS = "No runs of your code yet."
 LOG_EMPTY = "No runs yet: `tddkit next` or `tddkit watch` starts the first one."
 LOG_RHYTHM = ("Rhythm: {runs} runs, {cycles} red->green cycle(s), longest time red {longest}{where}, "
               "{amber} AMBER run(s).")

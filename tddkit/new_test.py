@@ -20,6 +20,8 @@ STARTER = '''\
 `tddkit run {kata}` and `tddkit watch {kata}` run them after the kata's tests, in the same
 process, as `python -m pytest tests/test_{kata}.py {path}` would: a failing one makes the run
 RED, and the solution unlocks only when they pass too. Write a test, see it fail, make it pass.
+`tddkit write-tests {kata}` grades them instead of your code: each must pass on a correct
+solution, and each known mistake must fail at least one of them.
 """
 
 from katas import {module}

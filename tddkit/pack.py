@@ -21,7 +21,7 @@ INDEX = "katas.toml"
 KATA_KEYS = {"files": list, "tests": list, "given": list, "timeout": (int, float), "mutants": list,
              "equivalent": list}
 REQUIRED = ("files", "tests")
-MUTANT_KEYS = {"name": str, "mistake": str, "caught_by": list, "change": list, "delete": list}
+MUTANT_KEYS = {"name": str, "kind": str, "mistake": str, "caught_by": list, "change": list, "delete": list}
 CHANGE_KEYS = {"file": str, "old": str, "new": str}
 EQUIVALENT_KEYS = {"file": str, "operator": str, "old": str, "new": str, "reason": str}
 
@@ -155,7 +155,9 @@ def _mutant(table, where: str) -> tuple[Mutant, list[str]]:
             changes.append(Change(change["file"], change["old"], change["new"]))
     name = table.get("name") if isinstance(table.get("name"), str) else ""
     mistake = table.get("mistake") if isinstance(table.get("mistake"), str) else ""
-    return Mutant(name, mistake, _strings(table, "caught_by"), tuple(changes), _strings(table, "delete")), problems
+    kind = table.get("kind") if isinstance(table.get("kind"), str) else ""
+    return Mutant(name, mistake, _strings(table, "caught_by"), tuple(changes), _strings(table, "delete"),
+                  kind), problems
 
 
 def _equivalent(table, where: str) -> tuple[Equivalent | None, list[str]]:

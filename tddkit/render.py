@@ -162,3 +162,24 @@ def test_source(root: Path, test_id: str) -> str | None:
                 body = body[:SOURCE_LINES] + [f"    ... ({len(body) - SOURCE_LINES} more lines in {path})"]
             return "\n".join(body)
     return None
+
+
+def grade_lines(graded, verbose: int = 0) -> list[str]:
+    """A write-tests grade (grading.py): its light and counts, each wrong test with its failure on
+    the correct solution, and the kind of each mistake not caught yet (never its code)."""
+    lines = [messages.GRADE_SUMMARY.format(light=light_label(graded.light), kata=graded.kata, valid=graded.valid,
+                                           total=len(graded.tests), caught=len(graded.caught),
+                                           mutants=graded.mutants)]
+    if graded.light == "amber":
+        return lines + [messages.AMBER_REASON.format(graded.reason), "",
+                        messages.GRADE_EDIT.format(files=" or ".join(graded.files), kata=graded.kata)]
+    if graded.wrong:
+        lines += ["", messages.GRADE_WRONG_HEADER]
+        for test in graded.wrong:
+            lines += [messages.FAILING_TEST.format(test.id), failure_message(test, graded.kata, verbose)]
+    kinds = list(dict.fromkeys(mutant.kind for mutant in graded.missed))
+    if kinds:
+        lines += ["", messages.GRADE_MISSED_HEADER, *(messages.GRADE_MISSED_ROW.format(kind) for kind in kinds)]
+    if graded.light == "green":
+        return lines + [paint(messages.GRADE_ALL_CAUGHT, "green")]
+    return lines + ["", messages.GRADE_EDIT.format(files=" or ".join(graded.files), kata=graded.kata)]

@@ -91,7 +91,7 @@ def run_tests(
     timeout: float,
     *,
     options: tuple[str, ...] = (),
-    derandomize: bool = False,
+    hypothesis: str = "",
     order: str = "file",
 ) -> RawRun:
     """Run the tests in a new test process, in `order` (order.py: verify's other orders), with
@@ -106,8 +106,8 @@ def run_tests(
         env[child.TOKEN_FD] = str(token_fd)
         env[confine.MARKER] = marker
         env[confine.PARENT] = str(os.getpid())
-        if derandomize:
-            env[child.HYPOTHESIS_MODE] = "derandomize"
+        if hypothesis:  # child.DERANDOMIZE or child.CATCH: the kit's runs, not the learner's
+            env[child.HYPOTHESIS_MODE] = hypothesis
         env[child.ORDER] = order
         started = time.monotonic()
         try:

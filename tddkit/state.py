@@ -41,6 +41,17 @@ CREATE TABLE IF NOT EXISTS expected (
     kata TEXT PRIMARY KEY, digest TEXT NOT NULL, tests TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS resets (kata TEXT PRIMARY KEY, after_run INTEGER NOT NULL, at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS grades (
+    id INTEGER PRIMARY KEY,
+    at REAL NOT NULL,
+    kata TEXT NOT NULL,
+    light TEXT NOT NULL,
+    valid INTEGER NOT NULL,
+    total INTEGER NOT NULL,
+    caught INTEGER NOT NULL,
+    mutants INTEGER NOT NULL,
+    reason TEXT
+);
 """
 
 
@@ -172,6 +183,25 @@ class State:
         for run, step, outcome in pairs:
             tests.setdefault(run, []).append({"step": step, "outcome": outcome})
         return [_run_row((*r[1:], "[]")) | {"tests": tests.get(r[0], [])} for r in rows]
+
+    # -- the write-tests mode's grades (grading.py): apart from the code's runs ------------------
+
+    def record_grade(self, kata: str, light: str, valid: int, total: int, caught: int, mutants: int,
+                     reason: str | None) -> None:
+        self._write("INSERT INTO grades (at, kata, light, valid, total, caught, mutants, reason) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (time.time(), kata, light, valid, total, caught, mutants, reason))
+
+    def grades(self, kata: str | None = None) -> list[dict]:
+        """Every grade (of `kata`), oldest first."""
+        where, params = (" WHERE kata = ?", (kata,)) if kata else ("", ())
+        rows = self._rows("SELECT at, kata, light, valid, total, caught, mutants, reason FROM grades" + where +
+                          " ORDER BY id", params)
+        keys = ("at", "kata", "light", "valid", "total", "caught", "mutants", "reason")
+        return [dict(zip(keys, row)) for row in rows]
+
+    def last_grades(self) -> dict[str, dict]:
+        """Each kata's latest grade, by kata."""
+        return {grade["kata"]: grade for grade in self.grades()}
 
     # -- hints, unlocks, lessons ------------------------------------------------------------
 

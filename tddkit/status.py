@@ -23,14 +23,16 @@ class Row:
     steps_passed: int
     steps_total: int
     unlocked: bool
+    grade: dict | None = None  # the latest grade of the write-tests mode (grading.py), kept apart
 
     def as_json(self) -> dict:
+        grade = {k: self.grade[k] for k in ("light", "valid", "total", "caught", "mutants")} if self.grade else None
         return {"kata": self.kata, "light": self.light, "passed": self.passed, "total": self.total,
-                "unlocked": self.unlocked}
+                "unlocked": self.unlocked, "write_tests": grade}
 
 
 def rows(state) -> list[Row]:
-    unlocked = state.unlocked()
+    unlocked, grades = state.unlocked(), state.last_grades()
     result = []
     for kata in catalogue.load():
         last = state.last_run(kata.id)
@@ -47,6 +49,7 @@ def rows(state) -> list[Row]:
             steps_passed=progress.steps_passed(kata, last),
             steps_total=len(kata.steps),
             unlocked=kata.id in unlocked,
+            grade=grades.get(kata.id),
         ))
     return result
 
@@ -75,6 +78,8 @@ def table(all_rows: list[Row], retired_katas: Sequence[str] = (), cursor: str | 
             total=r.total if r.total is not None else "?",
             steps=f"{r.steps_passed}/{r.steps_total}",
             unlocked=messages.STATUS_UNLOCKED if r.unlocked else "",
+            grade=messages.STATUS_GRADE.format(light=messages.LIGHT_WORDS[r.grade["light"]], caught=r.grade["caught"],
+                                               mutants=r.grade["mutants"]) if r.grade else "",
         ).rstrip())
         if r.light:
             word = messages.LIGHT_WORDS[r.light]

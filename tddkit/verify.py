@@ -52,7 +52,7 @@ def run_version(kata: Kata, version: str, expected: list[dict], order: str = FIL
         for path, text in (overlay or {}).items():
             (ws / path).write_text(text, encoding="utf-8")
         raw = runner.run_tests(ws, list(kata.tests), kata.timeout if timeout is None else timeout,
-                               derandomize=True, order=order,
+                               hypothesis=runner.child.DERANDOMIZE, order=order,
                                options=("-x",) if first_failure_will_do else ())
     return light.decide(kata.id, expected, raw)
 

@@ -15,9 +15,11 @@ imported (a learner's `random.py`), the process makes itself a cold test process
 
 Protocol, one JSON object a line. The watcher writes on the server's stdin:
     {"prepare": {"args": [...], "report": path, "output": path, "token": str, "mode": str,
-                 "timeout": s}}
+                 "timeout": s, "cwd": path}}
                                           fork the next run's test process (replacing one
-                                          prepared before), which waits for "go"
+                                          prepared before), which waits for "go"; it runs
+                                          in "cwd" if given (a grade's scratch workspace),
+                                          else in the server's
     {"go": true}                          the prepared process runs; its timeout starts now
     {"cancel": true}                      kill the test process of the current run
 and the server answers on its stdout:
@@ -128,6 +130,8 @@ def test_process(request: dict, go: int) -> None:
     code = 70
     try:
         os.setsid()
+        if request.get("cwd"):
+            os.chdir(request["cwd"])
         report = os.open(request["report"], os.O_WRONLY | os.O_APPEND)
         output = os.open(request["output"], os.O_WRONLY | os.O_APPEND)
         null = os.open(os.devnull, os.O_RDONLY)

@@ -43,8 +43,12 @@ def make_runner(root: Path):
 
 
 class ForkRunner:
-    def __init__(self, root: Path):
+    """`ahead`: after each run, prepare the next run of the same files (watch mode). A grade's runs
+    are each in a scratch workspace of their own (`start`'s cwd), so none is prepared for them."""
+
+    def __init__(self, root: Path, ahead: bool = True):
         self.root = root
+        self.ahead = ahead
         env = runner.test_process_env(os.environ)
         # Every test process is forked from the server and so carries its marker: what they start,
         # even in a session of its own, is found by it and killed when the watch ends.
@@ -94,8 +98,11 @@ class ForkRunner:
 
     # -- runs -----------------------------------------------------------------------------
 
-    def start(self, test_files: list[str], timeout: float) -> None:
-        key = (tuple(test_files), timeout)
+    def start(self, test_files: list[str], timeout: float, cwd: Path | None = None, mode: str = "",
+              options: tuple[str, ...] = ()) -> None:
+        """Run the test files, in `cwd` (default: the server's folder), Hypothesis in `mode` (child.py),
+        with pytest's `options` (as runner.run_tests)."""
+        key = (tuple(test_files), timeout, cwd, mode, tuple(options))
         if self._prepared is None or self._prepared["key"] != key:
             self._prepare(key)
         self._job, self._prepared = self._prepared, None
@@ -103,7 +110,7 @@ class ForkRunner:
 
     def _prepare(self, key: tuple) -> None:
         """Have the server fork the next run's test process now, to wait for "go"."""
-        test_files, timeout = key
+        test_files, timeout, cwd, mode, options = key
         if self._prepared is not None:  # the server drops its process
             self._remove_files(self._prepared)
         token = secrets.token_hex(16)
@@ -111,8 +118,9 @@ class ForkRunner:
         output = tempfile.NamedTemporaryFile(dir=self.folder, prefix="output-", delete=False)
         self._prepared = {"key": key, "token": token, "report": report, "output": output, "timeout": timeout,
                           "cancel": False}
-        self._send({"prepare": {"args": runner.pytest_args(list(test_files)), "report": report.name,
-                                "output": output.name, "token": token, "mode": "", "timeout": timeout}})
+        self._send({"prepare": {"args": runner.pytest_args(list(test_files), options), "report": report.name,
+                                "output": output.name, "token": token, "mode": mode, "timeout": timeout,
+                                "cwd": str(cwd) if cwd else None}})
 
     @staticmethod
     def _remove_files(job: dict) -> None:
@@ -139,10 +147,11 @@ class ForkRunner:
                 job, self._job, self.pid = self._job, None, None
                 raw = RawRun(pid=message["done"], returncode=message["returncode"], timed_out=message["timed_out"],
                              timeout=job["timeout"], duration=message["duration"])
-                runner.read_results(raw, job["report"], job["output"], job["token"], self.root)
+                runner.read_results(raw, job["report"], job["output"], job["token"], job["key"][2] or self.root)
                 self._remove_files(job)
                 try:
-                    self._prepare(job["key"])  # the next run of this kata, ready before the next save
+                    if self.ahead:
+                        self._prepare(job["key"])  # the next run of this kata, ready before the next save
                 except ServerGone:  # the next start says so; this run's result still counts
                     pass
                 return raw, message["cancelled"] or job["cancel"]

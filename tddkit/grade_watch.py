@@ -1,0 +1,69 @@
+"""`tddkit write-tests KATA --watch`: grade the learner's tests again on every save.
+
+A grade takes several test processes (grading.py), so a save during one does not cancel it: it
+runs to its end, and is shown only if the learner's test files are still what it graded;
+otherwise it is dropped and the files are graded again as they are now. Either way, what is shown
+is always the grade of the files as they were when it started, and of those files still.
+"""
+
+from __future__ import annotations
+
+import json
+import select
+import signal
+import sys
+import time
+
+from tddkit import grading, messages, render
+from tddkit.grade_runs import GradeRuns
+
+
+class Stop(BaseException):
+    """SIGTERM or SIGHUP: stop watching."""
+
+
+def watch_grades(ws, kata, *, jsonl: bool) -> int:
+    from tddkit.watch.watcher import Changes
+
+    def stop(signum, frame):
+        raise Stop()
+
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, stop)
+    runs = GradeRuns()  # its fork servers serve every grade of the watch
+    changes = Changes(ws.root)
+    try:
+        files = grading.learner_files(ws.root, kata)
+        if not jsonl:
+            print(messages.GRADE_WATCHING.format(kata=kata.id, files=" and ".join(files) or "tests/"), flush=True)
+        changed_at = time.time()
+        while True:
+            files = grading.learner_files(ws.root, kata)
+            graded = grading.grade(ws.root, kata, runs) if files else None
+            if graded is not None and grading.learner_files(ws.root, kata) == files:
+                show(ws, graded, changed_at, jsonl)
+            elif graded is not None:
+                continue  # the files changed under the grade: grade them as they are now
+            news = None
+            while news is None:
+                select.select([changes], [], [])
+                news = changes.take()
+            changed_at = news.first
+    except Stop:
+        return 0
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        changes.close()
+        runs.close()
+
+
+def show(ws, graded: grading.Grade, changed_at: float, jsonl: bool) -> None:
+    not_recorded = grading.record(ws, graded)
+    if jsonl:
+        print(json.dumps({**graded.as_json(), "changed_at": changed_at, "verdict_at": time.time(),
+                          "not_recorded": not_recorded}), flush=True)
+        return
+    print("\n" + "\n".join(render.grade_lines(graded)), flush=True)
+    if not_recorded:
+        print(messages.NOT_RECORDED.format(not_recorded), file=sys.stderr, flush=True)
