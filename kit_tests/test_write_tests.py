@@ -5,9 +5,14 @@ one of them; a mistake not caught yet is named by its kind, never by its code.""
 from __future__ import annotations
 
 import json
+import queue
+import shutil
+import subprocess
+import sys
+import threading
 from pathlib import Path
 
-from conftest import REPO, tddkit
+from conftest import REPO, SOLUTIONS, tddkit
 
 from tddkit import catalogue, mutants
 
@@ -125,3 +130,41 @@ def test_the_mode_s_runs_are_recorded_apart_from_the_code_s(workspace):
     logged = json.loads(log.stdout)
     assert logged["runs"] == [] and [r["light"] for r in logged["write_tests"]] == ["red"]
     assert "Write-tests mode" in tddkit("log", cwd=workspace).stdout
+
+
+def plain_pytest_on_the_reference(ws: Path, kata: str, test_file: str) -> subprocess.CompletedProcess:
+    """Plain pytest of the learner's file with the reference in place of their code."""
+    shutil.copyfile(SOLUTIONS / f"{kata}.py", ws / "katas" / f"{kata}.py")
+    return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", test_file], cwd=ws,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_plain_pytest_agrees_with_the_grade_on_the_reference(workspace):
+    (workspace / MINE).write_text(WRONG_ON_THE_REFERENCE)
+    assert grade(workspace)[1]["wrong"], "a wrong test"
+    assert plain_pytest_on_the_reference(workspace, "mro", MINE).returncode == 1
+    (workspace / MINE).write_text((REPO / "tests" / "test_mro.py").read_text())
+    assert grade(workspace)[1]["light"] == "green"
+    assert plain_pytest_on_the_reference(workspace, "mro", MINE).returncode == 0
+
+
+def test_watch_grades_again_on_every_save_and_stops_cleanly(workspace):
+    proc = subprocess.Popen([sys.executable, "-m", "tddkit", "write-tests", "mro", "--watch", "--json"], cwd=workspace,
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    lines: queue.Queue[str | None] = queue.Queue()
+    threading.Thread(target=lambda: [*map(lines.put, proc.stdout), lines.put(None)], daemon=True).start()
+    try:
+        started = json.loads(lines.get(timeout=60))
+        assert started["light"] == "red" and started["caught"] == 0, "the starter catches nothing"
+        (workspace / MINE).write_text(ONE_GOOD_TEST)
+        some = json.loads(lines.get(timeout=60))
+        assert some["light"] == "red" and 0 < some["caught"] < some["mutants"]
+        assert some["verdict_at"] >= some["changed_at"]
+        (workspace / MINE).write_text((REPO / "tests" / "test_mro.py").read_text())
+        every = json.loads(lines.get(timeout=60))
+        assert every["light"] == "green" and every["caught"] == every["mutants"]
+    finally:
+        proc.terminate()
+        assert proc.wait(timeout=30) == 0, proc.stderr.read()
+    log = json.loads(tddkit("log", "mro", "--json", cwd=workspace).stdout)
+    assert [g["light"] for g in log["write_tests"]] == ["red", "red", "green"]

@@ -134,14 +134,14 @@ def grade(ws_root: Path, kata: Kata, runs: GradeRuns | None = None) -> Grade:
             return decided(graded)
         wrong = {t.id for t in graded.wrong}
         without_wrong = ("-x", *(option for test in sorted(wrong) for option in ("--deselect", test)))
-        runs = {}
+        results = {}
         for mutant in versions:
             raw = first_runs[mutant.name].result()
             # Stopped at a wrong test (which fails on a correct solution too): the valid ones decide.
-            runs[mutant.name] = start(mutant.name, without_wrong) if wrong and failed_only(raw, wrong) else raw
-        runs = {name: run if isinstance(run, runner.RawRun) else run.result() for name, run in runs.items()}
+            results[mutant.name] = start(mutant.name, without_wrong) if wrong and failed_only(raw, wrong) else raw
+        results = {name: run if isinstance(run, runner.RawRun) else run.result() for name, run in results.items()}
     for mutant in versions:
-        raw = runs[mutant.name]
+        raw = results[mutant.name]
         if raw.timed_out:  # perhaps only a busy machine: a catch must hold in a run of its own
             raw = run_version(runs, kata, mutant.name, files, without_wrong)
         (graded.missed.append(mutant) if survived(raw) else graded.caught.append(mutant.name))
