@@ -29,21 +29,44 @@ class GradeRuns:
         self._lock = threading.Lock()
         self._folder = tempfile.TemporaryDirectory(prefix=confine.temp_prefix("grade-servers"))
         self._fork = runners.fork_available()
+        self._busy: set[runners.ForkRunner] = set()
+        self.cancelled = False  # set by cancel(): the runs under way and to come are not wanted
 
     def run(self, ws: Path, test_files: list[str], timeout: float, options: tuple[str, ...], mode: str) -> runner.RawRun:
         server = self._borrow()
         if server is not None:
             try:
+                with self._lock:
+                    self._busy.add(server)
                 server.start(test_files, timeout, cwd=ws, mode=mode, options=options)
+                if self.cancelled:
+                    server.cancel()
                 while True:
                     select.select([server], [], [])
                     done = server.result()
                     if done is not None:
+                        with self._lock:
+                            self._busy.discard(server)
                         self._idle.put(server)
                         return done[0]
             except runners.ServerGone:  # this run goes cold, and the server is not lent again
-                pass
+                with self._lock:
+                    self._busy.discard(server)
         return runner.run_tests(ws, test_files, timeout, options=options, hypothesis=mode)
+
+    def cancel(self) -> None:
+        """Kill the runs under way (their results are not wanted); until `resume`, runs end at once."""
+        self.cancelled = True
+        with self._lock:
+            busy = list(self._busy)
+        for server in busy:
+            try:
+                server.cancel()
+            except runners.ServerGone:
+                pass
+
+    def resume(self) -> None:
+        self.cancelled = False
 
     def _borrow(self) -> runners.ForkRunner | None:
         try:

@@ -142,7 +142,7 @@ def _mutant(table, where: str) -> tuple[Mutant, list[str]]:
     if not isinstance(table, dict):
         return Mutant("", "", ()), [messages.PACK_WRONG_TYPE.format(where, "mutants")]
     problems = _typed(table, MUTANT_KEYS, where)
-    problems += [messages.PACK_MISSING_KEY.format(where, key) for key in ("name", "mistake", "caught_by")
+    problems += [messages.PACK_MISSING_KEY.format(where, key) for key in ("name", "kind", "mistake", "caught_by")
                  if key not in table]
     changes = []
     for change in table.get("change", []) if isinstance(table.get("change"), list) else []:
