@@ -124,5 +124,8 @@ def test_the_imports_that_tie_a_file_to_a_kata():
     assert imported_modules("from katas import (greetings,\n    transport as t)\n") == {"greetings", "transport"}
     assert imported_modules("from . import katas\nimport katasx\nfrom katas_other import y\n") == set()
     assert imported_modules("def f():\n    import katas.venv\n") == {"venv"}, "an import inside a test counts"
+    by_name = 'PKG = "katas.greetings"\nimportlib.import_module(PKG + ".loader")\n'
+    assert imported_modules(by_name) == {"greetings"}, "a module imported by its name in a string (importlib)"
+    assert imported_modules('"katas"\n"katas.greetings is a package"\n"katas/mro.py"\n') == set()
     broken = "from katas import mro, sincostan\nimport katas.venv\n\ndef test_x(:\n"
     assert imported_modules(broken) == {"mro", "sincostan", "venv"}, "a file that does not parse: from its text"

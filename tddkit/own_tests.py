@@ -2,9 +2,10 @@
 
 An own test file is any `tests/**/test_*.py` in the workspace that no kata ships. It belongs to
 each kata whose module it imports: `import katas.M`, `from katas.M import ...` or
-`from katas import M`, where M is one of the kata's modules (`katas/M.py` or the package
-`katas/M/`). The imports are read with `ast`; a file that does not parse is read as text for the
-same imports, so that its syntax error is the AMBER of the kata it was written for.
+`from katas import M`, or a string that is a dotted name such as "katas.M" (for importlib),
+where M is one of the kata's modules (`katas/M.py` or the package `katas/M/`). The imports are
+read with `ast`; a file that does not parse is read as text for the same imports, so that its
+syntax error is the AMBER of the kata it was written for.
 
 They run after the kata's own files, in the same test process, as
 `python -m pytest tests/test_<kata>.py <own files>` runs them: the kata's tests run first, in
@@ -22,6 +23,7 @@ from tddkit.catalogue import Kata
 
 PATTERN = "tests/**/test_*.py"
 SKIPPED_FOLDERS = {"__pycache__", ".hypothesis", ".pytest_cache"}
+MODULE_NAME = re.compile(r"katas(\.\w+)+")  # a whole string such as "katas.greetings.loader"
 
 
 def kata_modules(kata: Kata) -> set[str]:
@@ -47,6 +49,8 @@ def imported_modules(source: str) -> set[str]:
             names = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             names = [f"{node.module}.{alias.name}" for alias in node.names] if node.module == "katas" else [node.module]
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and MODULE_NAME.fullmatch(node.value):
+            names = [node.value]  # a name for importlib.import_module, as the package kata's tests use
         else:
             continue
         found |= {name.split(".")[1] for name in names if name.startswith("katas.")}
