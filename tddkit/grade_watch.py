@@ -10,26 +10,18 @@ from __future__ import annotations
 
 import json
 import select
-import signal
 import sys
 import time
 
 from tddkit import grading, messages, render
 from tddkit.grade_runs import GradeRuns
-
-
-class Stop(BaseException):
-    """SIGTERM or SIGHUP: stop watching."""
+from tddkit.watch.stopping import Stop, ignore_signals, stop_on_signals
 
 
 def watch_grades(ws, kata, *, jsonl: bool) -> int:
     from tddkit.watch.watcher import Changes
 
-    def stop(signum, frame):
-        raise Stop()
-
-    for sig in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, stop)
+    stop_on_signals()
     runs = GradeRuns()  # its fork servers serve every grade of the watch
     changes = Changes(ws.root)
     try:
@@ -54,6 +46,7 @@ def watch_grades(ws, kata, *, jsonl: bool) -> int:
     except KeyboardInterrupt:
         return 130
     finally:
+        ignore_signals()
         changes.close()
         runs.close()
 

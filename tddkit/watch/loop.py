@@ -12,7 +12,6 @@ recorded (and unlocked) by `judge.record`, exactly as `tddkit run` does.
 from __future__ import annotations
 
 import select
-import signal
 import time
 from dataclasses import dataclass, field
 
@@ -23,15 +22,11 @@ from tddkit.own_tests import own_test_files
 from tddkit.watch import runners
 from tddkit.watch.picker import KataList
 from tddkit.watch.saves import SaveClock
+from tddkit.watch.stopping import Stop, ignore_signals, stop_on_signals
 from tddkit.watch.watcher import snapshot
 
 SETTLE = 0.015  # seconds of quiet after an event before a run starts (editors save in bursts)
 SETTLE_AFTER_SAVE = 0.003  # ... after a completed save: only a "save all" has more to come
-
-
-class Stop(BaseException):
-    """SIGTERM or SIGHUP: leave the loop, cleaning up as on [q]. A BaseException, as
-    KeyboardInterrupt is, so that no `except Exception` swallows it (coverage's, which did)."""
 
 
 @dataclass
@@ -257,11 +252,7 @@ def watch(ws, kata, *, jsonl: bool, keys: bool, coverage: bool = False) -> int:
     from tddkit.watch.screen import make_screen
     from tddkit.watch.watcher import Changes
 
-    def stop(signum, frame):
-        raise Stop()
-
-    for sig in (signal.SIGTERM, getattr(signal, "SIGHUP", signal.SIGTERM)):
-        signal.signal(sig, stop)
+    stop_on_signals()
     confine.dump_stack_when_asked()  # a watch that hangs can be asked where (kit_tests do, on a stop that never ends)
     runner = changes = key_reader = screen = None
     try:
@@ -282,8 +273,7 @@ def watch(ws, kata, *, jsonl: bool, keys: bool, coverage: bool = False) -> int:
     except KeyboardInterrupt:  # as run, next and coverage: the shell's status for Ctrl-C
         return 130
     finally:
-        for sig in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", signal.SIGTERM)):
-            signal.signal(sig, signal.SIG_IGN)  # clean up without being interrupted
+        ignore_signals()
         if screen is not None:
             screen.close()
         if runner is not None:
