@@ -102,8 +102,8 @@ def test_n_shows_the_next_lesson_and_l_is_a_list_to_move_through_and_pick_from(w
         press(term, b"l", b"Pick a kata")
         press(term, b"q", b"Still on sincostan")  # q leaves the list, not the watch
         at = press(term, b"i", b"Kata 1/")
-        term.until(CLEAR, after=at)  # the pager ended: the screen is drawn again
         start = term.screen.index(b"Kata 1/", at)
+        term.until(CLEAR, after=start)  # the pager ended: the screen is drawn again
         paged = re.sub(r"\033\[[0-9;?]*[A-Za-z]", "", plain(term.screen[start:term.screen.index(CLEAR, start)]))
         assert max(map(len, paged.splitlines())) <= 60, "fitted to the terminal, as the watch's screen is"
         assert paged.split() == lessons.as_shown(SINCOSTAN).split(), "every word whole, none lost"
