@@ -164,6 +164,12 @@ def test_watch_grades_again_on_every_save_and_stops_cleanly(workspace):
         (workspace / MINE).write_text((REPO / "tests" / "test_mro.py").read_text())
         every = json.loads(lines.get(timeout=60))
         assert every["light"] == "green" and every["caught"] == every["mutants"]
+        (workspace / "katas" / "mro.py").write_text("# the learner's code: not what is graded\n")
+        (workspace / MINE).write_text((REPO / "tests" / "test_mro.py").read_text())  # the same tests again
+        time.sleep(5)  # time enough for a needless grade of them to be shown
+        (workspace / MINE).write_text(ONE_GOOD_TEST)
+        again = json.loads(lines.get(timeout=60))
+        assert again["light"] == "red", "files graded already are not graded again"
     finally:
         proc.terminate()
         time.sleep(0.05)
@@ -171,4 +177,4 @@ def test_watch_grades_again_on_every_save_and_stops_cleanly(workspace):
         assert proc.wait(timeout=30) == 0
         assert "Traceback" not in proc.stderr.read()
     log = json.loads(tddkit("log", "mro", "--json", cwd=workspace).stdout)
-    assert [g["light"] for g in log["write_tests"]] == ["red", "red", "green"]
+    assert [g["light"] for g in log["write_tests"]] == ["red", "red", "green", "red"]

@@ -3,7 +3,9 @@
 A grade takes several test processes (grading.py), so a save during one does not cancel it: it
 runs to its end, and is shown only if the learner's test files are still what it graded;
 otherwise it is dropped and the files are graded again as they are now. Either way, what is shown
-is always the grade of the files as they were when it started, and of those files still.
+is always the grade of the files as they were when it started, and of those files still. A save
+that leaves the test files as they were graded (the learner's code, an editor's second event) is
+not graded again.
 """
 
 from __future__ import annotations
@@ -28,14 +30,16 @@ def watch_grades(ws, kata, *, jsonl: bool) -> int:
         files = grading.learner_files(ws.root, kata)
         if not jsonl:
             print(messages.GRADE_WATCHING.format(kata=kata.id, files=" and ".join(files) or "tests/"), flush=True)
-        changed_at = time.time()
+        changed_at, graded_files = time.time(), None
         while True:
             files = grading.learner_files(ws.root, kata)
-            graded = grading.grade(ws.root, kata, runs) if files else None
-            if graded is not None and grading.learner_files(ws.root, kata) == files:
-                show(ws, graded, changed_at, jsonl)
-            elif graded is not None:
-                continue  # the files changed under the grade: grade them as they are now
+            if files != graded_files:  # only the tests are graded: a save of anything else changes nothing
+                graded = grading.grade(ws.root, kata, runs) if files else None
+                if grading.learner_files(ws.root, kata) != files:
+                    continue  # the files changed under the grade: grade them as they are now
+                if graded is not None:
+                    show(ws, graded, changed_at, jsonl)
+                graded_files = files
             news = None
             while news is None:
                 select.select([changes], [], [])
