@@ -231,7 +231,7 @@ class PytestWatchMode(WatchProcess):
 class PytestWatcher(PytestWatchMode):
     def __init__(self, ws: Path, kata, exe: Path, version: str):
         self.name = f"pytest-watcher {version}"
-        super().__init__(ws, [exe, "--now", "--delay", "0", "--patterns", "**/*.py", "--runner", BIN / "pytest", ".",
+        super().__init__(ws, [exe, "--now", "--delay", "0", "--patterns", "**/*.py", "--runner", BIN / "pytest", ws,
                               "--", *PYTEST_ARGS, *kata.tests])
 
 
