@@ -8,6 +8,7 @@ test or module that fiddles with collection cannot shrink it.
 from __future__ import annotations
 
 import tempfile
+import threading
 from pathlib import Path
 
 from tddkit import confine, content, runner
@@ -42,11 +43,40 @@ def collect(kata: Kata) -> list[dict]:
 
 def expected_tests(kata: Kata, state) -> list[dict]:
     """The kata's expected tests, from the state's cache while the shipped tests are unchanged."""
-    digest = content.tests_digest(kata)
-    cached = state.expected(kata.id, digest) if state is not None else None
-    if cached is not None:
-        return cached
-    tests = collect(kata)
-    if state is not None:
-        state.set_expected(kata.id, digest, tests)
-    return tests
+    return ExpectedTests(kata, state).get()
+
+
+class ExpectedTests:
+    """The kata's expected tests, worked out beside a run of the learner's.
+
+    Where the state has no list for the shipped tests as they are (a kata's first run in a
+    workspace, or after an upgrade), collecting them takes a test process of its own, about as
+    long as a run: it goes on in a thread, on another core, while the learner's run goes on.
+    Nothing is shared with that run but the kit's files. `get` waits for it, and stores it.
+    """
+
+    def __init__(self, kata: Kata, state):
+        self.kata, self.state = kata, state
+        self.digest = content.tests_digest(kata)
+        self._tests = state.expected(kata.id, self.digest) if state is not None else None
+        self._collected: dict = {}
+        self._thread = None
+        if self._tests is None:
+            self._thread = threading.Thread(target=self._collect, daemon=True)
+            self._thread.start()
+
+    def _collect(self) -> None:
+        try:
+            self._collected["tests"] = collect(self.kata)
+        except BaseException as error:  # raised again by get(), in the thread that asks
+            self._collected["error"] = error
+
+    def get(self) -> list[dict]:
+        if self._tests is None:
+            self._thread.join()
+            if "error" in self._collected:
+                raise self._collected["error"]
+            self._tests = self._collected["tests"]
+            if self.state is not None:
+                self.state.set_expected(self.kata.id, self.digest, self._tests)
+        return self._tests

@@ -77,6 +77,7 @@ class GradeRuns:
             return None
         try:
             server = runners.ForkRunner(Path(self._folder.name), ahead=False)
+            server.wait_ready()
         except (OSError, runners.ServerGone):
             self._fork = False  # a server that cannot start now will not start next time either
             return None

@@ -8,7 +8,7 @@ from pathlib import Path
 from tddkit import content, light, messages, mistakes, progress, runner
 from tddkit.catalogue import Kata
 from tddkit.errors import StateError, UsageError
-from tddkit.expected import expected_tests
+from tddkit.expected import ExpectedTests, expected_tests
 from tddkit.own_tests import own_test_files
 from tddkit.workspace import Workspace
 
@@ -38,14 +38,14 @@ def verbosity_options(verbose: int) -> tuple[str, ...]:
 
 
 def judge(ws: Workspace, kata: Kata, state, verbose: int = 0) -> Outcome:
-    expected = expected_tests(kata, state)
+    expected = ExpectedTests(kata, state)
     tampered = ws.changed_shipped_files(kata)
     own = own_test_files(ws.root, kata)
     raw = runner.run_tests(ws.root, [*kata.tests, *own], kata.timeout, options=verbosity_options(verbose))
     # Checked again after the run: code under test can change a test file that pytest has not
     # read yet (a kata's second test file), and no unlock may follow from such a run.
     tampered = tampered or ws.changed_shipped_files(kata)
-    verdict = light.decide(kata.id, expected, raw, tampered, own)
+    verdict = light.decide(kata.id, expected.get(), raw, tampered, own)
     return record(ws, kata, state, verdict, tampered)
 
 

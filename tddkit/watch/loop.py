@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass, field
 
 from tddkit import catalogue, confine, hints, lessons, light, messages, progress, status
-from tddkit.expected import expected_tests
+from tddkit.expected import ExpectedTests
 from tddkit.judge import record
 from tddkit.own_tests import own_test_files
 from tddkit.watch import runners
@@ -52,7 +52,7 @@ class Loop:
 
     def use(self, kata) -> None:
         self.kata = kata
-        self.expected = expected_tests(kata, self.state)
+        self.expected = ExpectedTests(kata, self.state)  # collected beside the first run where need be
         self.last_light = None
         self.screen.kata(kata)
         self.clock.saw(time.time(), during_a_run=True)  # a new kata: its first verdict counts from now
@@ -121,7 +121,7 @@ class Loop:
             # Not counted: the files changed under it. Run again for the files as they are now.
             self.clock.run_dropped(job.changed_at)
             return
-        verdict = light.decide(self.kata.id, self.expected, raw, job.tampered, job.own)
+        verdict = light.decide(self.kata.id, self.expected.get(), raw, job.tampered, job.own)
         outcome = record(self.ws, self.kata, self.state, verdict, job.tampered)
         self.last_light = verdict.light
         following = progress.current_kata(self.state) if verdict.light == light.GREEN else None

@@ -37,7 +37,7 @@ def make_runner(root: Path):
     if fork_available():
         try:
             return ForkRunner(root)
-        except (OSError, ServerGone):
+        except OSError:
             pass
     return ThreadRunner(root)
 
@@ -62,10 +62,15 @@ class ForkRunner:
         self._job: dict | None = None
         self._prepared: dict | None = None  # the next run, whose test process waits for "go"
         self.pid: int | None = None  # the running test process (and its group)
-        ready = self._next_message(START_TIMEOUT)
-        if "ready" not in ready:
-            self.close()
-            raise ServerGone()
+        self._ready = False  # the server imports while the watcher sets itself up: see wait_ready
+
+    def wait_ready(self) -> None:
+        """Wait for the server's imports to be done; ServerGone if it does not get that far."""
+        if not self._ready:
+            self._ready = "ready" in self._next_message(START_TIMEOUT)
+            if not self._ready:
+                self.close()
+                raise ServerGone()
 
     # -- the protocol -------------------------------------------------------------------
 
@@ -102,6 +107,7 @@ class ForkRunner:
               options: tuple[str, ...] = ()) -> None:
         """Run the test files, in `cwd` (default: the server's folder), Hypothesis in `mode` (child.py),
         with pytest's `options` (as runner.run_tests)."""
+        self.wait_ready()
         key = (tuple(test_files), timeout, cwd, mode, tuple(options))
         if self._prepared is None or self._prepared["key"] != key:
             self._prepare(key)
