@@ -9,6 +9,7 @@ documented API, the contract in the lesson:
 * ``python -m katas.sincostan ANGLE [--degrees]`` prints ``sin=S cos=C tan=T``.
 """
 
+import functools
 import math
 import subprocess
 import sys
@@ -108,34 +109,33 @@ def run_script(*args):
 
 
 def run_python(*argv):
-    """What ``python ARGV`` did, run in the workspace root (one of the commands below)."""
-    if argv not in _results:
-        _results[argv] = _finished(_started[argv])
-    return _results[argv]
+    """What ``python ARGV`` did, run in the workspace root.
+
+    The first call starts every command the script tests need, each in a process of its
+    own, side by side (a new Python takes a while to start); the tests then read the
+    results of theirs.
+    """
+    return _all_runs()[argv]
 
 
-_started = {}  # argv -> the process running ``python ARGV``
-_results = {}  # argv -> what it did, once a test has asked
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _start_the_scripts():
-    """Start every command the script tests need as this file's first test begins, each in a
-    Python of its own, side by side: a new Python takes a while to start, and the other tests
-    run meanwhile. The script tests then read what theirs did."""
+@functools.cache
+def _all_runs():
     commands = [("-m", "katas.sincostan", *args) for args, _ in SCRIPT_RUNS]
     commands += [("-m", "katas.sincostan", *args) for args in BAD_ANGLES]
     commands.append(("-c", IMPORT_ONLY, "30", "--degrees"))
-    for argv in commands:
-        _started[argv] = subprocess.Popen(
+    started = {
+        argv: subprocess.Popen(
             [sys.executable, *argv], cwd=ROOT, text=True,
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         )
-    yield
-    for process in _started.values():
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+        for argv in commands
+    }
+    try:
+        return {argv: _finished(process) for argv, process in started.items()}
+    finally:
+        for process in started.values():
+            if process.poll() is None:
+                process.kill()
 
 
 def _finished(process):
