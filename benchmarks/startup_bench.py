@@ -22,13 +22,12 @@ import time
 from pathlib import Path
 
 from learner_env import ENV
+from watch_bench import make_workspace
 from tddkit import catalogue, content
 
 
 def start_up(python: str, parent: Path, kata, mutant: str, n: int) -> float:
-    name = f"ws-{n}"
-    subprocess.run([python, "-m", "tddkit", "init", name], cwd=parent, check=True, capture_output=True)
-    ws = parent / name
+    ws = make_workspace(parent, f"ws-{n}", python)
     content.install(kata, mutant, ws)
     started = time.time()
     proc = subprocess.Popen([python, "-m", "tddkit", "watch", kata.id, "--jsonl", "--no-keys"], cwd=ws, env=ENV,

@@ -129,8 +129,9 @@ def save(ws: Path, before: Version, after: Version) -> None:
             (ws / rel).write_bytes(data)
 
 
-def make_workspace(parent: Path, name: str) -> Path:
-    subprocess.run([sys.executable, "-m", "tddkit", "init", name], cwd=parent, check=True, capture_output=True)
+def make_workspace(parent: Path, name: str, python: str = sys.executable) -> Path:
+    """A fresh workspace made by `tddkit init` of the kit installed for `python`."""
+    subprocess.run([python, "-m", "tddkit", "init", name], cwd=parent, check=True, capture_output=True)
     return parent / name
 
 
