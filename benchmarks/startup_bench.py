@@ -48,8 +48,9 @@ def main() -> int:
     parser.add_argument("--python", action="append", help="the Python of a venv with a kit installed (repeat)")
     args = parser.parse_args()
     pythons = args.python or [sys.executable]
-    print("| kata | " + " | ".join(pythons) + " | " + " | ".join(f"÷ first ({p})" for p in pythons[1:]) + " |")
-    print("| --- " * (2 * len(pythons)) + "|")
+    row = lambda cells: print("| " + " | ".join(cells) + " |", flush=True)  # noqa: E731
+    row(["kata", *pythons, *(f"÷ first ({p})" for p in pythons[1:])])
+    row(["---"] * (2 * len(pythons)))
     for kata_id in args.kata or catalogue.ids():
         kata = catalogue.find(kata_id)
         mutant = kata.mutants[0].name
@@ -59,8 +60,7 @@ def main() -> int:
                 for i, python in enumerate(pythons[n % len(pythons):] + pythons[:n % len(pythons)]):
                     times[python].append(start_up(python, Path(tmp), kata, mutant, n * len(pythons) + i))
         medians = [statistics.median(times[p]) * 1000 for p in pythons]
-        print(f"| {kata_id} | " + " | ".join(f"{m:.0f}" for m in medians) + " | "
-              + " | ".join(f"{m / medians[0]:.2f}" for m in medians[1:]) + " |", flush=True)
+        row([kata_id, *(f"{m:.0f}" for m in medians), *(f"{m / medians[0]:.2f}" for m in medians[1:])])
     return 0
 
 
