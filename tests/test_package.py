@@ -7,6 +7,7 @@ the rest import the package here and remove it from `sys.modules` afterwards.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import json
 import os
@@ -30,33 +31,58 @@ SUBPROCESS_TIMEOUT = 15
 
 
 def run_python(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    """Run `python ARGS...` in a fresh interpreter that can import `katas` from the workspace."""
+    """What `python ARGS...` did in a fresh interpreter that can import `katas` from the workspace.
+
+    The commands of IN_ROOT are started together, side by side, by the first test that asks for
+    one of them (a new Python takes a while to start); each test then reads the result of its own.
+    """
+    done = _root_runs()[args] if cwd == ROOT and args in IN_ROOT else _finished(_start(args, cwd))
+    if done is None:
+        pytest.fail(f"`python {' '.join(args)}` did not finish within {SUBPROCESS_TIMEOUT} s")
+    return done
+
+
+def _start(args: tuple[str, ...], cwd: Path) -> subprocess.Popen:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     env["PYTHONIOENCODING"] = "utf-8"
     env.pop("PYTHONSTARTUP", None)
+    return subprocess.Popen([sys.executable, *args], cwd=cwd, env=env, text=True, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def _finished(process: subprocess.Popen) -> subprocess.CompletedProcess | None:
+    """The process's result; None if it did not finish in time (it is killed)."""
     try:
-        return subprocess.run(
-            [sys.executable, *args],
-            cwd=cwd,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=SUBPROCESS_TIMEOUT,
-        )
+        out, err = process.communicate(timeout=SUBPROCESS_TIMEOUT)
     except subprocess.TimeoutExpired:
-        pytest.fail(f"`python {' '.join(args)}` did not finish within {SUBPROCESS_TIMEOUT} s")
+        process.kill()
+        process.communicate()
+        return None
+    return subprocess.CompletedProcess(process.args, process.returncode, out, err)
+
+
+@functools.cache
+def _root_runs() -> dict:
+    started = {args: _start(args, ROOT) for args in IN_ROOT}
+    try:
+        return {args: _finished(process) for args, process in started.items()}
+    finally:
+        for process in started.values():
+            if process.poll() is None:
+                process.kill()
+
+
+def script(code: str) -> tuple[str, str]:
+    """The arguments that run CODE, which fills the dict `out`, and print `out` as JSON."""
+    return ("-c", "import json, sys\nout = {}\n" + textwrap.dedent(code)
+            + "\nsys.stdout.write('\\n@@OUT@@' + json.dumps(out))\n")
 
 
 def run_script(code: str, cwd: Path = ROOT) -> dict:
     """Run CODE in a fresh interpreter; CODE fills the dict `out`, which comes back as JSON."""
-    wrapped = (
-        "import json, sys\nout = {}\n"
-        + textwrap.dedent(code)
-        + "\nsys.stdout.write('\\n@@OUT@@' + json.dumps(out))\n"
-    )
-    proc = run_python("-c", wrapped, cwd=cwd)
+    proc = run_python(*script(code), cwd=cwd)
     marker = "\n@@OUT@@"
     if proc.returncode != 0 or marker not in proc.stdout:
         pytest.fail(
@@ -360,9 +386,12 @@ def test_unknown_attribute_is_attribute_error(probe):
 # step 3: python -m, and a submodule run as a file or with -m
 
 
+GREETINGS = [(["Ada"], "Hello, Ada!\n"), (["Ada", "french"], "Bonjour, Ada !\n")]
+
+
 @pytest.mark.step(3)
 def test_python_m_greets():
-    for args, want in [(["Ada"], "Hello, Ada!\n"), (["Ada", "french"], "Bonjour, Ada !\n")]:
+    for args, want in GREETINGS:
         proc = run_python("-m", PKG, *args)
         command = "python -m katas.greetings " + " ".join(args)
         assert (proc.returncode, proc.stdout) == (0, want), (
@@ -399,9 +428,12 @@ def test_whoami_run_with_m():
     )
 
 
+WHOAMI_FILE = str(Path("katas", "greetings", "whoami.py"))
+
+
 @pytest.mark.step(3)
 def test_whoami_run_as_a_file():
-    proc = run_python(str(Path("katas", "greetings", "whoami.py")))
+    proc = run_python(WHOAMI_FILE)
     assert (proc.returncode, proc.stdout) == (0, WHOAMI_AS_FILE), (
         f"`python katas/greetings/whoami.py` prints {WHOAMI_AS_FILE!r}; yours printed "
         f"{proc.stdout!r}, exit status {proc.returncode}"
@@ -409,13 +441,16 @@ def test_whoami_run_as_a_file():
     )
 
 
+WHOAMI_IMPORTED = f"""
+    import importlib
+    w = importlib.import_module({PKG + '.whoami'!r})
+    out["name"] = w.__name__
+"""
+
+
 @pytest.mark.step(3)
 def test_whoami_imported_is_silent():
-    out = run_script(f"""
-        import importlib
-        w = importlib.import_module({PKG + '.whoami'!r})
-        out["name"] = w.__name__
-    """)
+    out = run_script(WHOAMI_IMPORTED)
     assert (out["_printed"], out["name"]) == ("", PKG + ".whoami"), (
         "`import katas.greetings.whoami` prints nothing and the module's __name__ is "
         f"'katas.greetings.whoami'; yours printed {out['_printed']!r} and its __name__ is "
@@ -770,3 +805,18 @@ def test_loader_failure_leaves_no_module(tmp_path, fresh_names):
         "a missing file raises FileNotFoundError and leaves nothing in sys.modules; yours left "
         "a module there"
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# The commands that run_python starts together, in the workspace root (the tests' own, above)
+
+IN_ROOT = {
+    script(PROBE),
+    *(("-m", PKG, *args) for args, _ in GREETINGS),
+    ("-m", PKG),
+    ("-m", PKG + ".whoami"),
+    (WHOAMI_FILE,),
+    script(WHOAMI_IMPORTED),
+    ("-c", f"import {PKG}.__main__"),
+    ("-m", PKG, "Ada", "klingon"),
+}
