@@ -10,7 +10,10 @@ tool watches a fresh workspace of its own (`tddkit init`). Every save puts a ver
 kata in place, the reference (GREEN) and a mutant (RED) in turn, and waits for that tool's
 verdict, which should be that light:
 
-  tddkit watch    the next line of `tddkit watch KATA --jsonl --no-keys`;
+  tddkit watch    the next line of `tddkit watch KATA --jsonl --no-keys`: a RED shown early,
+                  while its run goes on ("early": true), counts from that line, as the learner
+                  sees it; the run's own verdict, which follows, is waited for before the next
+                  save, and must give the same light (else the save counts as wrong);
   pytest-watcher  pytest's summary line ("N passed in", "N failed, ...") in the output of
                   `ptw --delay 0 --patterns '**/*.py' . -- -q -p no:cacheprovider TESTS`
                   (its default pattern `*.py` sees no file in a subfolder under watchdog 7.1);
@@ -204,10 +207,21 @@ class TddkitWatch(WatchProcess):
         got = json.loads(line)
         return got["light"], got
 
+    def verdict(self) -> tuple[float, str, dict]:
+        """The first verdict shown (an early RED or the run's own), and the run's own verdict:
+        the light, or 'red, then amber' where the run's own differs from the RED shown early."""
+        at, light, first = super().verdict()
+        whole = first
+        while whole["early"]:
+            _, _, whole = super().verdict()
+        if whole["light"] != light:
+            light = f"{light}, then {whole['light']}"
+        return at, light, {**whole, "first_verdict_at": first["verdict_at"]}
+
     def save(self, started: float) -> tuple[float, str, dict]:
         at, light, got = self.verdict()
         return at, light, {"in_test": sum(t["duration"] for t in got["tests"]),
-                           "own_clock": got["verdict_at"] - started}
+                           "own_clock": got["first_verdict_at"] - started}
 
     def cpu(self) -> float:
         return sum(cpu_of(pid) for pid in self.tree)

@@ -14,9 +14,14 @@ into:
                  the test module and the learner's code, rewriting the asserts)
   tests          the list of tests to the end of the last test, of which the slowest three tests
                  are named with their own time (setup, call and teardown)
-  to verdict     the end of the last test to the verdict line: pytest's end of session, the test
-                 process's exit, and the kit's own work (reading the report, judging, recording
-                 the run, unlocking, drawing)
+  to verdict     the end of the last test to the run's verdict line: pytest's end of session, the
+                 test process's exit, and the kit's own work (reading the report, judging,
+                 recording the run, unlocking, drawing)
+  total          the write to the run's verdict line
+
+and, on a RED, two marks counted from the write: "first failure", when the record of the first
+test that did not pass was written, and "RED shown", when the watch showed the RED early, while
+the run went on (its line with "early": true), which is what the learner waits for on a RED.
 
 Records arrive through a file this script polls every half millisecond, so each mark is late by
 at most that much. Figures are medians over the saves of each light, in milliseconds.
@@ -41,7 +46,7 @@ from learner_env import warn_if_editable
 from tddkit import catalogue, content
 
 POLL = 0.0005
-PHASES = ("to collected", "tests", "to verdict", "total")
+PHASES = ("to collected", "tests", "to verdict", "total", "first failure", "RED shown")
 
 
 class Reports:
@@ -83,6 +88,8 @@ def one_save(watch, reports: Reports, ws: Path, before, after) -> tuple[str, dic
                 marks.setdefault("collected", at)
             elif record["kind"] == "test":
                 marks["last test"] = at
+                if record.get("outcome") != "passed":
+                    marks.setdefault("first failure", at)
         try:
             at, line = watch.lines.get_nowait()
         except queue.Empty:
@@ -91,11 +98,14 @@ def one_save(watch, reports: Reports, ws: Path, before, after) -> tuple[str, dic
         if line is None:
             raise SystemExit("tddkit watch ended early")
         light, got = watch.parse(line)
-        break
+        if not got["early"]:
+            break
+        marks.setdefault("RED shown", at)
     collected = marks.get("collected", at)
     last_test = marks.get("last test", collected)
     phases = {"to collected": collected - started, "tests": last_test - collected,
-              "to verdict": at - last_test, "total": at - started}
+              "to verdict": at - last_test, "total": at - started,
+              **{mark: marks[mark] - started for mark in ("first failure", "RED shown") if mark in marks}}
     slowest = sorted(((t["duration"], t["id"]) for t in got["tests"]), reverse=True)[:3]
     return light, phases, slowest
 
@@ -120,7 +130,7 @@ def measure(kata, saves: int, folder: Path) -> dict:
             for seconds, test in slowest:
                 found[expected]["slowest"][test] += seconds
             print(f"{kata.id} save {i + 1}/{saves} ({expected}): "
-                  + ", ".join(f"{p} {phases[p] * 1000:.0f}" for p in PHASES) + " ms", file=sys.stderr)
+                  + ", ".join(f"{p} {phases[p] * 1000:.0f}" for p in PHASES if p in phases) + " ms", file=sys.stderr)
     finally:
         watch.close()
     return {"kata": kata.id, "mutant": mutant, "start_up": watch.start_up, **found}
@@ -135,10 +145,11 @@ def report(runs: list[dict], saves: int) -> None:
         for light in watch_bench.LIGHTS:
             got = run[light]
             n = len(got["phases"])
-            medians = [statistics.median(p[name] for p in got["phases"]) * 1000 for name in PHASES]
+            medians = [statistics.median(p[name] for p in got["phases"] if name in p) * 1000
+                       if any(name in p for p in got["phases"]) else None for name in PHASES]
             slowest = ", ".join(f"{test.rpartition('::')[2]} {seconds / n * 1000:.0f}"
                                 for test, seconds in got["slowest"].most_common(3))
-            print(f"| {run['kata']} | {light.upper()} | " + " | ".join(f"{m:.0f}" for m in medians)
+            print(f"| {run['kata']} | {light.upper()} | " + " | ".join("-" if m is None else f"{m:.0f}" for m in medians)
                   + f" | {run['start_up'] * 1000:.0f} | {got['wrong']} | {slowest} |")
 
 

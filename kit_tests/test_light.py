@@ -90,3 +90,43 @@ def test_memory_errors_are_amber():
 
 def test_no_expected_tests_is_never_green():
     assert light.decide("k", [], RawRun(records=[{"kind": "finish", "exitstatus": 5}])).light == "amber"
+
+
+# -- RED at the first failure: what watch shows before the run ends ------------------------------
+
+def early(recs, expected=EXPECTED):
+    return light.decide_early("k", expected, recs)
+
+
+def test_a_failure_after_every_earlier_step_passed_is_red_before_the_run_ends():
+    v = early(records("failed", finished=False))
+    assert v.light == "red" and v.early and v.first_failure.id.endswith("test_a")
+    assert (v.passed, v.total) == (0, 2) and v.tests[1].outcome == light.NOT_RUN
+    v = early(records("passed", "error", finished=False))
+    assert v.light == "red" and v.first_failure.id.endswith("test_b") and v.passed == 1
+
+
+def test_no_early_red_while_an_earlier_step_has_not_reported():
+    later_first = [EXPECTED[1], EXPECTED[0]]  # a pack whose file puts step 2 before step 1
+    b_failed = [{"kind": "test", "id": EXPECTED[1]["id"], "outcome": "failed", "message": "no"}]
+    assert early(b_failed, later_first) is None  # step 1 may fail too, and would be shown first
+    assert early(b_failed + records("passed", finished=False)[1:], later_first).first_failure.step == 2
+
+
+def test_no_early_red_for_passes_the_learners_own_tests_memory_errors_or_forged_records():
+    assert early(records("passed", finished=False)) is None
+    assert early(records("passed", "passed")) is None
+    own = {"kind": "test", "id": "tests/test_mine.py::test_x", "outcome": "failed", "message": "no"}
+    assert early([own]) is None  # RED only if the kata's tests all pass: known at the end
+    recs = records("failed", finished=False)
+    recs[-1]["message"] = "MemoryError"
+    assert early(recs) is None  # AMBER at the end
+    assert early(records("failed", finished=False) * 2) is None  # a test reported twice: AMBER
+
+
+def test_an_early_red_never_turns_green():
+    """Whatever the rest of the run reports, a run with an early RED is not GREEN."""
+    first = records("failed", finished=False)
+    assert early(first) is not None
+    for rest in (records("passed", "passed"), records("failed", "passed"), [{"kind": "finish", "exitstatus": 0}]):
+        assert decide(first + rest).light != "green"

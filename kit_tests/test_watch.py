@@ -90,13 +90,19 @@ class Watch:
             self.lines.put(line)
         self.lines.put(None)
 
-    def verdict(self) -> dict:
+    def line(self) -> dict:
         try:
             line = self.lines.get(timeout=WAIT)
         except queue.Empty:
             raise AssertionError(f"no verdict within {WAIT} s; stderr so far: {self.stop_and_stderr()}") from None
         assert line is not None, f"watch ended early: {self.stop_and_stderr()}"
         return json.loads(line)
+
+    def verdict(self) -> dict:
+        """The next verdict of a whole run (a RED shown early, while its run went on, is passed over)."""
+        while (got := self.line())["early"]:
+            assert got["light"] == "red"
+        return got
 
     def stop_and_stderr(self) -> str:
         if self.proc.poll() is None:
@@ -140,7 +146,7 @@ def test_red_then_green_then_amber_one_json_object_per_verdict(workspace, kata):
     watch = Watch(workspace)
     red = watch.verdict()
     assert red["light"] == "red" and red["kata"] == "sincostan" and red["passed"] == 0 < red["total"]
-    assert set(red) == RUN_FIELDS | {"changed_at", "verdict_at"}
+    assert set(red) == RUN_FIELDS | {"early", "changed_at", "verdict_at"}
     assert isinstance(red["changed_at"], float) and red["changed_at"] <= red["verdict_at"] <= time.time()
 
     before = time.time()
@@ -155,9 +161,34 @@ def test_red_then_green_then_amber_one_json_object_per_verdict(workspace, kata):
     assert amber["light"] == "amber" and "katas/sincostan.py:3" in amber["reason"]
 
     assert watch.stop() == 0
-    assert [json.loads(line)["light"] for line in watch.stdout] == ["red", "green", "amber"], "only verdicts on stdout"
+    whole_runs = [json.loads(line) for line in watch.stdout if not json.loads(line)["early"]]
+    assert [v["light"] for v in whole_runs] == ["red", "green", "amber"], "only verdicts on stdout"
     assert runs_recorded(workspace) == ["red", "green", "amber"]
     assert wait_until_gone(workspace) == []
+
+
+def test_a_red_shows_at_its_first_failure_while_the_run_goes_on_and_its_run_follows(workspace, kata):
+    """The stub fails the first test; a test of the learner's own, run after the kata's, waits
+    until this test has read the early RED: so it came before the run's end, whatever the timing."""
+    release = workspace / "release"
+    (workspace / "tests" / "test_mine.py").write_text(
+        "import os, time\nfrom katas import sincostan\n\n\ndef test_waits_to_be_released():\n"
+        f"    deadline = time.time() + {WAIT}\n"
+        f"    while not os.path.exists({str(release)!r}) and time.time() < deadline:\n"
+        "        time.sleep(0.01)\n"
+        f"    assert os.path.exists({str(release)!r})\n")
+    watch = Watch(workspace)
+    early = watch.line()
+    assert early["early"] is True and early["light"] == "red" and early["passed"] == 0
+    assert [t["outcome"] for t in early["tests"]][1:] == ["not run"] * (early["total"] - 1)
+    assert runs_recorded(workspace) == [], "an early RED is shown, not recorded"
+    release.touch()
+    whole = watch.line()
+    assert whole["early"] is False and whole["light"] == "red" and whole["total"] == early["total"]
+    assert whole["tests"][0] == early["tests"][0], "the failure shown early is the run's first failure"
+    assert whole["your_tests"]["passed"] == 1 and whole["verdict_at"] > early["verdict_at"]
+    assert watch.stop() == 0
+    assert runs_recorded(workspace) == ["red"]
 
 
 def test_a_same_size_edit_in_the_same_second_is_seen_every_time(workspace, kata):

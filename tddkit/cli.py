@@ -431,7 +431,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("kata", nargs="?", metavar="KATA", help=KATA_HELP_CURRENT)
     p.add_argument("--jsonl", action="store_true",
                    help="print one JSON object per verdict (the fields of `run --json`, plus changed_at and "
-                        "verdict_at, Unix seconds) and nothing else on stdout")
+                        "verdict_at, Unix seconds, and early: true for a RED shown while its run goes on, whose "
+                        "own verdict follows) and nothing else on stdout")
     p.add_argument("--no-keys", action="store_true", help="do not read single keypresses (for pipes and editors)")
     p.add_argument("--coverage", action="store_true", help="after each verdict, show the code no test asked for")
     p = command("coverage", cmd_coverage, "run a kata's tests under coverage.py (branches too): the lines of your "

@@ -71,6 +71,12 @@ class ExpectedTests:
         except BaseException as error:  # raised again by get(), in the thread that asks
             self._collected["error"] = error
 
+    def known(self) -> list[dict] | None:
+        """The list if it is known without waiting for the collection (None: not yet)."""
+        if self._tests is None and (self._thread.is_alive() or "error" in self._collected):
+            return None  # not yet, or the error get() raises at the run's end
+        return self.get()
+
     def get(self) -> list[dict]:
         if self._tests is None:
             self._thread.join()

@@ -199,6 +199,7 @@ WATCH_NO_KEYS = "Ctrl-C to stop"
 WATCH_STARTING = "Watching {folders}; a save re-runs the tests of {kata}."
 WATCH_RUNNING = "... running the tests of {kata}"
 WATCH_TIMES = "(at {clock}, verdict in {seconds:.2f} s)"  # from the save, or from the start of watching
+WATCH_EARLY_RED = "{light}  {kata}: a test failed after {passed} passed; the other {left} are still running"
 WATCH_GREEN_NEXT = "{kata} is GREEN. Press [n] for the next kata ({following}), or keep refactoring: the light stays on."
 WATCH_GREEN_LAST = "{kata} is GREEN, and so is every kata: well done! Keep refactoring if you like: the light stays on."
 WATCH_NOT_GREEN_YET = "{kata} is not GREEN yet: finish it first (or `tddkit watch KATA` for another kata)."

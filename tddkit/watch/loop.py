@@ -7,6 +7,10 @@ it: the run is killed, not shown and not recorded, and the kata runs again. A ru
 under it (compared by a snapshot taken before it started) is dropped the same way, so every
 verdict shown reflects the files as saved. Verdicts are decided by `light.decide` and
 recorded (and unlocked) by `judge.record`, exactly as `tddkit run` does.
+
+A RED is shown as soon as the run has one (`light.decide_early`: the first failure, every earlier
+step passed), read from the run's report while the rest of the tests go on; the run's own verdict
+replaces it at the end, and only that one is recorded.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from dataclasses import dataclass, field
 
 from tddkit import catalogue, confine, hints, lessons, light, messages, progress, status
 from tddkit.expected import ExpectedTests
-from tddkit.judge import record
+from tddkit.judge import Outcome, record
 from tddkit.own_tests import own_test_files
 from tddkit.watch import runners
 from tddkit.watch.picker import KataList
@@ -27,6 +31,7 @@ from tddkit.watch.watcher import snapshot
 
 SETTLE = 0.015  # seconds of quiet after an event before a run starts (editors save in bursts)
 SETTLE_AFTER_SAVE = 0.003  # ... after a completed save: only a "save all" has more to come
+EARLY_POLL = 0.002  # seconds between looks at a running test process's report, until a RED shows
 
 
 @dataclass
@@ -36,6 +41,8 @@ class Job:
     tampered: list[str] = field(default_factory=list)
     own: list[str] = field(default_factory=list)  # the learner's own test files run (own_tests.py)
     cancelled: bool = False
+    red_shown: bool = False  # an early RED of this run is on the screen (light.decide_early)
+    records_seen: int = 0
 
 
 class Loop:
@@ -69,6 +76,8 @@ class Loop:
                 if timeout <= 0:
                     self.start()
                     timeout = None
+            if self.may_show_red_early():
+                timeout = EARLY_POLL
             sources = [self.changes] + ([self.runner] if self.job else []) + ([self.keys] if self.keys.active else [])
             sources += [self.screen.resized] if self.screen.resized is not None else []
             ready, _, _ = select.select(sources, [], [], timeout)
@@ -80,6 +89,8 @@ class Loop:
                 self.on_result()
             if self.keys in ready and not self.on_keys(self.keys.read()):
                 return 0
+            if self.may_show_red_early():
+                self.look_for_red()
 
     def on_change(self) -> None:
         news = self.changes.take()
@@ -129,6 +140,26 @@ class Loop:
         if self.coverage and verdict.light != light.AMBER:
             self.show_coverage()
         self.ask_again()  # the verdict took the screen: a question still open is shown again
+
+    def may_show_red_early(self) -> bool:
+        """A run is going on that may still show a RED before its end (not tampered: AMBER)."""
+        job = self.job
+        return job is not None and not (job.cancelled or job.red_shown or job.tampered)
+
+    def look_for_red(self) -> None:
+        """Show the run's RED now if its records so far decide one (light.decide_early)."""
+        records = self.runner.records_so_far()
+        expected = self.expected.known()
+        if len(records) == self.job.records_seen or expected is None:
+            return
+        self.job.records_seen = len(records)
+        verdict = light.decide_early(self.kata.id, expected, records)
+        if verdict is None or snapshot(self.ws.root) != self.job.files:  # changed: the run is dropped
+            return
+        self.job.red_shown = True
+        shown = Outcome(verdict, unlocked=self.kata.id in self.state.unlocked())
+        self.screen.verdict(self.kata, shown, self.job.changed_at, time.time())
+        self.ask_again()
 
     def fall_back(self) -> None:
         """The fork server is gone: carry on with plain subprocess runs."""

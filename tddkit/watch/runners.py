@@ -123,7 +123,7 @@ class ForkRunner:
         report = tempfile.NamedTemporaryFile(dir=self.folder, prefix="report-", delete=False)
         output = tempfile.NamedTemporaryFile(dir=self.folder, prefix="output-", delete=False)
         self._prepared = {"key": key, "token": token, "report": report, "output": output, "timeout": timeout,
-                          "cancel": False}
+                          "cancel": False, "read": 0, "records": []}
         self._send({"prepare": {"args": runner.pytest_args(list(test_files), options), "report": report.name,
                                 "output": output.name, "token": token, "mode": mode, "timeout": timeout,
                                 "cwd": str(cwd) if cwd else None}})
@@ -133,6 +133,18 @@ class ForkRunner:
         for f in (job["report"], job["output"]):
             f.close()
             os.unlink(f.name)
+
+    def records_so_far(self) -> list[dict]:
+        """The records the current run has reported so far, signatures checked (runner.parse_records)."""
+        if self._job is None:
+            return []
+        report = self._job["report"]
+        report.seek(self._job["read"])
+        complete = report.read()
+        complete = complete[:complete.rfind(b"\n") + 1]  # a record still being written waits
+        self._job["read"] += len(complete)
+        self._job["records"] += runner.parse_records(complete, self._job["token"])
+        return self._job["records"]
 
     def cancel(self) -> None:
         """Kill the current run; its result will be reported as cancelled."""
@@ -201,6 +213,9 @@ class ThreadRunner:
             os.write(self._w, b"!")
 
         threading.Thread(target=work, daemon=True).start()
+
+    def records_so_far(self) -> list[dict]:
+        return []  # run_tests reads its report at the end: no RED before it (watch/loop.py)
 
     def cancel(self) -> None:
         self._cancelled = True  # the run goes on to its end, and its result is dropped

@@ -14,7 +14,7 @@ import sys
 import time
 
 from tddkit import messages, output, pager, render
-from tddkit.light import GREEN, RED
+from tddkit.light import GREEN, NOT_RUN, RED
 from tddkit.watch.fit import fit
 
 CLEAR = "\033[H\033[2J"
@@ -25,7 +25,13 @@ def verdict_lines(ws, kata, outcome, changed_at: float, verdict_at: float, follo
     """The light, the first failure and what happened, as a learner reads them. `following`: the
     kata [n] moves to (None: every kata is GREEN)."""
     v = outcome.verdict
-    summary = messages.RUN_SUMMARY.format(light=render.light_label(v.light), kata=kata.id, passed=v.passed, total=v.total)
+    if v.early:  # a RED read while the run goes on (watch/loop.py): its own verdict follows
+        left = sum(t.outcome == NOT_RUN for t in v.tests)
+        summary = messages.WATCH_EARLY_RED.format(light=render.light_label(v.light), kata=kata.id, passed=v.passed,
+                                                  left=left)
+    else:
+        summary = messages.RUN_SUMMARY.format(light=render.light_label(v.light), kata=kata.id, passed=v.passed,
+                                              total=v.total)
     clock = time.strftime("%H:%M:%S", time.localtime(verdict_at))
     lines = [summary + "  " + render.paint(messages.WATCH_TIMES.format(clock=clock, seconds=verdict_at - changed_at), "dim")]
     if turned := render.steps_turned_green(kata, outcome.steps_turned_green):
@@ -54,7 +60,8 @@ def verdict_lines(ws, kata, outcome, changed_at: float, verdict_at: float, follo
 
 
 class JsonLines:
-    """--jsonl: one JSON object per verdict on stdout, flushed at once; nothing else on stdout."""
+    """--jsonl: one JSON object per verdict on stdout, flushed at once; nothing else on stdout.
+    `early` is true for a RED shown while its run goes on; that run's own verdict follows."""
 
     def __init__(self, ws, keys_help: str):
         self.ws = ws
@@ -66,7 +73,7 @@ class JsonLines:
         pass
 
     def verdict(self, kata, outcome, changed_at: float, verdict_at: float, following: str | None = None) -> None:
-        line = {**outcome.as_json(), "changed_at": changed_at, "verdict_at": verdict_at}
+        line = {**outcome.as_json(), "early": outcome.verdict.early, "changed_at": changed_at, "verdict_at": verdict_at}
         sys.stdout.write(json.dumps(line) + "\n")
         sys.stdout.flush()
 
