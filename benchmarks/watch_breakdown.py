@@ -14,9 +14,11 @@ into:
                  the test module and the learner's code, rewriting the asserts)
   tests          the list of tests to the end of the last test, of which the slowest three tests
                  are named with their own time (setup, call and teardown)
-  to verdict     the end of the last test to the run's verdict line: pytest's end of session, the
-                 test process's exit, and the kit's own work (reading the report, judging,
-                 recording the run, unlocking, drawing)
+  to finish      the end of the last test to pytest's end of session (the plugin's finish record;
+                 on a RED, the failing test run again alone comes first: order.py)
+  finish to verdict  the end of session to the run's verdict line: the test process's exit, and
+                 the kit's own work (reading the report, judging, recording the run, unlocking,
+                 drawing)
   total          the write to the run's verdict line
 
 and, on a RED, two marks counted from the write: "first failure", when the record of the first
@@ -46,7 +48,7 @@ from learner_env import warn_if_editable
 from tddkit import catalogue, content
 
 POLL = 0.0005
-PHASES = ("to collected", "tests", "to verdict", "total", "first failure", "RED shown")
+PHASES = ("to collected", "tests", "to finish", "finish to verdict", "total", "first failure", "RED shown")
 
 
 class Reports:
@@ -86,6 +88,8 @@ def one_save(watch, reports: Reports, ws: Path, before, after) -> tuple[str, dic
         for at, record in reports.poll():
             if record["kind"] == "collected":
                 marks.setdefault("collected", at)
+            elif record["kind"] == "finish":
+                marks["finish"] = at
             elif record["kind"] == "test":
                 marks["last test"] = at
                 if record.get("outcome") != "passed":
@@ -103,8 +107,9 @@ def one_save(watch, reports: Reports, ws: Path, before, after) -> tuple[str, dic
         marks.setdefault("RED shown", at)
     collected = marks.get("collected", at)
     last_test = marks.get("last test", collected)
+    finish = marks.get("finish", last_test)
     phases = {"to collected": collected - started, "tests": last_test - collected,
-              "to verdict": at - last_test, "total": at - started,
+              "to finish": finish - last_test, "finish to verdict": at - finish, "total": at - started,
               **{mark: marks[mark] - started for mark in ("first failure", "RED shown") if mark in marks}}
     slowest = sorted(((t["duration"], t["id"]) for t in got["tests"]), reverse=True)[:3]
     return light, phases, slowest

@@ -95,7 +95,7 @@ def test_no_expected_tests_is_never_green():
 # -- RED at the first failure: what watch shows before the run ends ------------------------------
 
 def early(recs, expected=EXPECTED):
-    return light.decide_early("k", expected, recs)
+    return light.EarlyRed("k", expected).feed(recs)
 
 
 def test_a_failure_after_every_earlier_step_passed_is_red_before_the_run_ends():
@@ -109,8 +109,9 @@ def test_a_failure_after_every_earlier_step_passed_is_red_before_the_run_ends():
 def test_no_early_red_while_an_earlier_step_has_not_reported():
     later_first = [EXPECTED[1], EXPECTED[0]]  # a pack whose file puts step 2 before step 1
     b_failed = [{"kind": "test", "id": EXPECTED[1]["id"], "outcome": "failed", "message": "no"}]
-    assert early(b_failed, later_first) is None  # step 1 may fail too, and would be shown first
-    assert early(b_failed + records("passed", finished=False)[1:], later_first).first_failure.step == 2
+    watching = light.EarlyRed("k", later_first)
+    assert watching.feed(b_failed) is None  # step 1 may fail too, and would be shown first
+    assert watching.feed(records("passed", finished=False)[1:]).first_failure.step == 2
 
 
 def test_no_early_red_for_passes_the_learners_own_tests_memory_errors_or_forged_records():

@@ -6,7 +6,7 @@ RED    the tests ran and at least one expected test did not pass; when the first
 AMBER  the tests could not run as shipped: a syntax, import or collection error, a timeout,
        a crash or early exit, running out of memory, changed kata tests, expected tests missing.
 
-Watch mode shows a RED early, while the run goes on (`decide_early`): as soon as a kata test
+Watch mode shows a RED early, while the run goes on (`EarlyRed`): as soon as a kata test
 failed that will be the first failure shown, since every test of a lower step has passed. The
 run's own verdict follows at its end, and is never GREEN: it can only be RED again, with the
 rest of the tests, or AMBER if a later test times out or crashes.
@@ -75,7 +75,7 @@ class Verdict:
     stopped_at: dict | None = None  # on a timeout, where the learner's code was (where.py)
     own: list[TestResult] = field(default_factory=list)  # the learner's own tests (own_tests.py)
     own_file_at_fault: str | None = None  # the learner's test file that alone kept the run from GREEN
-    early: bool = False  # decided before the run ended (decide_early): the tests after are not run yet
+    early: bool = False  # decided before the run ended (EarlyRed): the tests after are not run yet
 
     @property
     def own_failures(self) -> list[TestResult]:
@@ -199,23 +199,36 @@ def _own_expected(raw: RawRun, own_files) -> list[dict]:
     return [{"id": i} for i in dict.fromkeys(ids) if isinstance(i, str) and file_of(i) in own_files]
 
 
-def decide_early(kata: str, expected: list[dict], records: list[dict]) -> Verdict | None:
-    """RED from the records of a run still going, or None: a kata test did not pass, and it is
-    the first failure the run's verdict will show (every test before it in step order passed).
-    Only a failure that leaves the verdict RED or AMBER counts: not a learner's own test (those
-    count only when the kata's pass), a memory error or a test reported twice (both AMBER)."""
-    tests = _results(expected, {r.get("id"): r for r in records if r.get("kind") == "test"})
-    ids = [r.get("id") for r in records if r.get("kind") == "test"]
-    if len(ids) != len(set(ids)) or _ran_out_of_memory(tests):
+class EarlyRed:
+    """RED read from the records of a run still going on, fed as they come (watch/loop.py): a
+    kata test did not pass, and it is the first failure the run's verdict will show, since every
+    test before it in step order passed. Only a failure that leaves the verdict RED or AMBER
+    counts: not a learner's own test (those count only when the kata's pass), a memory error or
+    a test reported twice (both AMBER). Each record is looked at once."""
+
+    def __init__(self, kata: str, expected: list[dict]):
+        self.kata, self.expected = kata, expected
+        self._in_step_order = sorted(expected, key=lambda e: e.get("step") or 0)  # stable: file order within a step
+        self._next = 0  # the first of them not known to have passed
+        self._reported: dict = {}
+        self._spoiled = False  # a test reported twice: the run's end decides
+
+    def feed(self, records: list[dict]) -> Verdict | None:
+        for record in records:
+            if record.get("kind") == "test":
+                self._spoiled |= record.get("id") in self._reported
+                self._reported[record.get("id")] = record
+        while not self._spoiled and self._next < len(self._in_step_order):
+            record = self._reported.get(self._in_step_order[self._next]["id"])
+            if record is None:
+                return None
+            if record.get("outcome") != PASSED:
+                tests = _results(self.expected, self._reported)
+                if _ran_out_of_memory(tests):
+                    return None
+                return Verdict(self.kata, RED, sum(t.passed for t in tests), len(tests), None, tests, early=True)
+            self._next += 1
         return None
-    in_step_order = sorted(tests, key=lambda t: t.step or 0)  # stable: file order within a step
-    for test in in_step_order:
-        if test.outcome == NOT_RUN:
-            return None
-        if not test.passed:
-            passed = sum(t.passed for t in tests)
-            return Verdict(kata, RED, passed, len(tests), None, tests, early=True)
-    return None
 
 
 def decide(kata: str, expected: list[dict], raw: RawRun, tampered: list[str] = (), own_files=()) -> Verdict:

@@ -8,7 +8,7 @@ under it (compared by a snapshot taken before it started) is dropped the same wa
 verdict shown reflects the files as saved. Verdicts are decided by `light.decide` and
 recorded (and unlocked) by `judge.record`, exactly as `tddkit run` does.
 
-A RED is shown as soon as the run has one (`light.decide_early`: the first failure, every earlier
+A RED is shown as soon as the run has one (`light.EarlyRed`: the first failure, every earlier
 step passed), read from the run's report while the rest of the tests go on; the run's own verdict
 replaces it at the end, and only that one is recorded.
 """
@@ -41,7 +41,8 @@ class Job:
     tampered: list[str] = field(default_factory=list)
     own: list[str] = field(default_factory=list)  # the learner's own test files run (own_tests.py)
     cancelled: bool = False
-    red_shown: bool = False  # an early RED of this run is on the screen (light.decide_early)
+    red_shown: bool = False  # an early RED of this run is on the screen (light.EarlyRed)
+    early: light.EarlyRed | None = None  # fed the run's records as they come, once the expected tests are known
     records_seen: int = 0
 
 
@@ -147,18 +148,23 @@ class Loop:
         return job is not None and not (job.cancelled or job.red_shown or job.tampered)
 
     def look_for_red(self) -> None:
-        """Show the run's RED now if its records so far decide one (light.decide_early)."""
+        """Show the run's RED now if its records so far decide one (light.EarlyRed)."""
+        job = self.job
+        if job.early is None:
+            expected = self.expected.known()
+            if expected is None:
+                return
+            job.early = light.EarlyRed(self.kata.id, expected)
         records = self.runner.records_so_far()
-        expected = self.expected.known()
-        if len(records) == self.job.records_seen or expected is None:
+        if len(records) == job.records_seen:
             return
-        self.job.records_seen = len(records)
-        verdict = light.decide_early(self.kata.id, expected, records)
-        if verdict is None or snapshot(self.ws.root) != self.job.files:  # changed: the run is dropped
+        verdict = job.early.feed(records[job.records_seen:])
+        job.records_seen = len(records)
+        if verdict is None or snapshot(self.ws.root) != job.files:  # changed: the run is dropped
             return
-        self.job.red_shown = True
+        job.red_shown = True
         shown = Outcome(verdict, unlocked=self.kata.id in self.state.unlocked())
-        self.screen.verdict(self.kata, shown, self.job.changed_at, time.time())
+        self.screen.verdict(self.kata, shown, job.changed_at, time.time())
         self.ask_again()
 
     def fall_back(self) -> None:
