@@ -1,7 +1,7 @@
 """Save-to-verdict time of `tddkit watch`, pytest-watcher, pytest-watch and a cold pytest, on every kata.
 
     python benchmarks/watch_bench.py [--kata NAME ...] [--saves 20] [--start-ups 3]
-                                     [--pytest-watcher /work/ptwr-venv/bin/ptw]
+                                     [--pytest-watcher /work/ptwr-venv/bin/ptw] [--baseline PYTHON]
 
 Run it with the Python of a venv the kit is installed in (`pip install .`, not -e: see
 benchmarks/learner_env.py), pytest-watch's `ptw` beside it; pytest-watcher lives in a venv of
@@ -30,6 +30,10 @@ every tool alike; before each save the machine is left quiet for a moment, so th
 work after its verdict (a process ending, or preparing the next run) lands in another's
 measurement. A wrong verdict is one that is not the light expected; an unasked verdict is one
 that a tool printed with no save to answer (a second run for one save).
+
+With --baseline, the Python of another venv with the kit installed (an earlier commit, say), that
+kit's `tddkit watch` joins the rounds as one more tool, "tddkit watch (baseline)": a change to the
+kit is measured against the kit before it side by side, in the same run.
 
 Also reported: "in-test", the time pytest spent inside the tests (setup, call and teardown of
 each), as pytest's --durations gave it in the cold runs (one process), and as tddkit's own
@@ -197,8 +201,9 @@ class WatchProcess:
 class TddkitWatch(WatchProcess):
     name = "tddkit watch"
 
-    def __init__(self, ws: Path, kata):
-        super().__init__(ws, [sys.executable, "-m", "tddkit", "watch", kata.id, "--jsonl", "--no-keys"], ENV,
+    def __init__(self, ws: Path, kata, python: str = sys.executable, name: str = name):
+        self.name = name
+        super().__init__(ws, [python, "-m", "tddkit", "watch", kata.id, "--jsonl", "--no-keys"], ENV,
                          stderr=subprocess.DEVNULL)
         # The watcher, and its fork server, which reaps every test process (and they theirs).
         self.tree = [self.proc.pid, *children_of(self.proc.pid)]
@@ -212,7 +217,7 @@ class TddkitWatch(WatchProcess):
         the light, or 'red, then amber' where the run's own differs from the RED shown early."""
         at, light, first = super().verdict()
         whole = first
-        while whole["early"]:
+        while whole.get("early"):  # (a baseline kit may be older than the early RED)
             _, _, whole = super().verdict()
         if whole["light"] != light:
             light = f"{light}, then {whole['light']}"
@@ -351,8 +356,8 @@ def measure(kata, args, folder: Path) -> KataRun:
     versions = {GREEN: version_of(kata, content.REFERENCE, folder / "green"), RED: version_of(kata, mutant, folder / "red")}
     assert versions[GREEN] != versions[RED]
 
-    def workspace(name: str) -> Path:  # a fresh one, RED as the first save is GREEN
-        ws = make_workspace(folder, name)
+    def workspace(name: str, python: str = sys.executable) -> Path:  # a fresh one, RED as the first save is GREEN
+        ws = make_workspace(folder, name, python)
         content.install(kata, mutant, ws)
         return ws
 
@@ -369,6 +374,9 @@ def measure(kata, args, folder: Path) -> KataRun:
         start_ups.append(watch.start_up)
         tools = [watch, closed_at_end(PytestWatcher(workspace("pytest-watcher"), kata, *args.pytest_watcher)),
                  closed_at_end(PytestWatch(workspace("pytest-watch"), kata)), cold]
+        if args.baseline:
+            tools.append(closed_at_end(TddkitWatch(workspace("baseline", args.baseline), kata, args.baseline,
+                                                   "tddkit watch (baseline)")))
         saves, unasked = [], {t.name: 0 for t in tools}
         for i in range(args.saves):
             expected = GREEN if i % 2 == 0 else RED
@@ -435,15 +443,17 @@ def summary(runs: list[KataRun]) -> None:
     """One table for all katas, in milliseconds: the medians and ratios the targets are about."""
     tools = runs[0].tools
     print(f"\nMedians in ms ({os.cpu_count()} cores here); in-test is one cold process's; wrong verdicts of all tools\n")
-    print("| kata | save | " + " | ".join(tools) + " | in-test | tddkit ÷ pytest-watcher | tddkit ÷ in-test | wrong |")
-    print("| --- " * (len(tools) + 6) + "|")
+    baseline = len(tools) > 4  # --baseline: its tool comes last
+    print("| kata | save | " + " | ".join(tools) + " | in-test | tddkit ÷ pytest-watcher | tddkit ÷ in-test | "
+          + ("tddkit ÷ baseline | " if baseline else "") + "wrong |")
+    print("| --- " * (len(tools) + 6 + baseline) + "|")
     for run in runs:
         for light in LIGHTS:
             ms = [run.median(t, light) * 1000 for t in tools]
             in_test = run.median(tools[3], light, "in_test") * 1000
             print(f"| {run.kata} | {light.upper()} | " + " | ".join(f"{m:.0f}" for m in ms)
                   + f" | {in_test:.0f} | {verdict(ms[0] / ms[1], TARGET_PEER)} | {verdict(ms[0] / in_test, TARGET_IN_TEST)}"
-                  f" | {sum(run.wrong(t, light) for t in tools)} |")
+                  + (f" | {ms[0] / ms[-1]:.2f}" if baseline else "") + f" | {sum(run.wrong(t, light) for t in tools)} |")
     print("\nstart-up of tddkit watch, ms (median, min-max): "
           + "; ".join(f"{r.kata} {statistics.median(r.start_ups) * 1000:.0f} ({min(r.start_ups) * 1000:.0f}-"
                       f"{max(r.start_ups) * 1000:.0f})" for r in runs))
@@ -468,6 +478,9 @@ def main() -> int:
                         "(default 3)")
     parser.add_argument("--pytest-watcher", type=Path, default=PYTEST_WATCHER, metavar="PTW",
                         help=f"pytest-watcher's ptw, in a venv of its own (default {PYTEST_WATCHER})")
+    parser.add_argument("--baseline", metavar="PYTHON",
+                        help="the Python of another venv with the kit installed (an earlier commit): its tddkit "
+                             "watch is measured too, side by side")
     args = parser.parse_args()
     args.pytest_watcher = pytest_watcher_exe(args.pytest_watcher)
     pytest_watch_exe()
