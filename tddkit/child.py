@@ -22,6 +22,7 @@ DERANDOMIZE = "derandomize"  # verify: the same examples every run
 CATCH = "catch"  # the write-tests mode's mutant runs: the same examples, and no shrinking (grading.py)
 CHECKED_HASH = 0b11  # .pyc flags (PEP 552): based on the source's hash, checked on import
 ORDER = "TDDKIT_ORDER"  # the order the tests run in (order.py); a learner's runs: file order
+NEWS_FD = "TDDKIT_NEWS_FD"  # watch mode: a pipe that gets a byte when a test did not pass (plugin.py)
 
 
 def bytecode_folder(root: Path) -> Path:
@@ -74,8 +75,10 @@ def use_hypothesis_profile(mode: str) -> None:
     settings.load_profile({DERANDOMIZE: "tddkit-verify", CATCH: "tddkit-catch"}.get(mode, "tddkit-learner"))
 
 
-def run(args: list[str], fd: int, token: str, hypothesis_mode: str = "", order: str = "file", hold=None) -> int:
-    """pytest on args, reporting on fd, the tests in `order` (order.py).
+def run(args: list[str], fd: int, token: str, hypothesis_mode: str = "", order: str = "file", hold=None,
+        news: int | None = None) -> int:
+    """pytest on args, reporting on fd, the tests in `order` (order.py), and a byte on `news`, if
+    given, when a test did not pass (plugin.py).
 
     hold, if given, is called once pytest has configured itself, before it looks at any file of
     the workspace: it waits until the run may go on (watch mode prepares its next test process
@@ -96,7 +99,7 @@ def run(args: list[str], fd: int, token: str, hypothesis_mode: str = "", order: 
     confine.limit_memory()
     confine.dump_stack_when_asked()
     use_hypothesis_profile(hypothesis_mode)
-    report = ReportPlugin(fd, token)
+    report = ReportPlugin(fd, token, news)
     extra_args, in_order = arrange(order, report)
 
     class SessionStart:
@@ -115,13 +118,17 @@ def run(args: list[str], fd: int, token: str, hypothesis_mode: str = "", order: 
     return int(pytest.main([*args, *extra_args], plugins=[report, SessionStart(), *in_order]))
 
 
-def exec_cold(args: list[str], fd: int, token: str, hypothesis_mode: str = "") -> None:
-    """Become a cold test process, `python -P -m tddkit.child args`, reporting on fd: for a run
-    that a process with modules imported beforehand cannot judge as plain pytest would."""
+def exec_cold(args: list[str], fd: int, token: str, hypothesis_mode: str = "", news: int | None = None) -> None:
+    """Become a cold test process, `python -P -m tddkit.child args`, reporting on fd (and news on
+    `news`): for a run that a process with modules imported beforehand cannot judge as plain
+    pytest would."""
     token_read = token_pipe(token)
     os.set_inheritable(fd, True)
     os.set_inheritable(token_read, True)
     env = {**os.environ, REPORT_FD: str(fd), TOKEN_FD: str(token_read), HYPOTHESIS_MODE: hypothesis_mode}
+    if news is not None:
+        os.set_inheritable(news, True)
+        env[NEWS_FD] = str(news)
     os.execve(sys.executable, [sys.executable, "-P", "-m", "tddkit.child", *args], env)
 
 
@@ -151,7 +158,8 @@ def main() -> int:
     token = read_token(int(os.environ.pop(TOKEN_FD)))
     mode = os.environ.pop(HYPOTHESIS_MODE, "")
     order = os.environ.pop(ORDER, "file")
-    return run(sys.argv[1:], fd, token, mode, order)
+    news = os.environ.pop(NEWS_FD, "")
+    return run(sys.argv[1:], fd, token, mode, order, news=int(news) if news.isdigit() else None)
 
 
 if __name__ == "__main__":

@@ -88,9 +88,10 @@ def _learner_frame(error: BaseException, root: str) -> dict | None:
 
 
 class ReportPlugin:
-    def __init__(self, fd: int, token: str):
+    def __init__(self, fd: int, token: str, news: int | None = None):
         self._fd = fd
         self._token = token
+        self._news = news  # watch mode: a byte here when a test did not pass, so its report is read now
         self._phases: dict[str, list] = {}
         self._returned: set[str] = set()  # tests whose function was called and returned
         self._first_of_group: dict[str, str] = {}  # test id -> its first failure, when it raised a group
@@ -189,6 +190,11 @@ class ReportPlugin:
             duration=round(sum(r.duration for r in reports), 6),
             where=spot,
         )
+        if outcome != PASSED and self._news is not None:
+            try:
+                self._write(self._news, b"!")
+            except OSError:  # full, or nobody reads: the verdict at the end says it all the same
+                pass
 
     def pytest_sessionfinish(self, session, exitstatus):
         self._emit("finish", exitstatus=int(exitstatus))

@@ -25,7 +25,11 @@ Protocol, one JSON object a line. The watcher writes on the server's stdin:
 and the server answers on its stdout:
     {"ready": pid}                        once, when the imports are done
     {"started": pid}                      a test process is running (pid = its process group)
+    {"news": pid}                         a test of the running process did not pass: its
+                                          report has news (the watcher's early RED, watch/loop.py)
     {"done": pid, "returncode": int, "timed_out": bool, "cancelled": bool, "duration": s}
+The news come from the test process on a pipe of their own, which the server reads and turns
+into that one fixed message: nothing the learner's code writes reaches the watcher's protocol.
 End of file on stdin (the watcher exited, or was killed) kills the running and the prepared
 test process groups and ends the server.
 """
@@ -124,9 +128,10 @@ def kill_group(pgid: int) -> None:
     kill(pgid)
 
 
-def test_process(request: dict, go: int) -> None:
+def test_process(request: dict, go: int, news: int) -> None:
     """In the forked child: become a test process like `python -m tddkit.child`, and wait for
-    the line on `go` before looking at the workspace. Never returns."""
+    the line on `go` before looking at the workspace; a byte on `news` says a test did not pass.
+    Never returns."""
     code = 70
     try:
         os.setsid()
@@ -138,7 +143,7 @@ def test_process(request: dict, go: int) -> None:
         os.dup2(null, 0)
         os.dup2(output, 1)
         os.dup2(output, 2)
-        keep = sorted({report, go})
+        keep = sorted({report, go, news})
         for low, high in zip([3] + [fd + 1 for fd in keep], keep + [1 << 16]):
             os.closerange(low, high)
         gc.enable()
@@ -154,9 +159,9 @@ def test_process(request: dict, go: int) -> None:
             os.close(go)
             if shadows_a_preloaded_module(folders_of(request["args"])):
                 forking.flush_output()
-                child.exec_cold(request["args"], report, request["token"], request.get("mode", ""))
+                child.exec_cold(request["args"], report, request["token"], request.get("mode", ""), news)
 
-        code = child.run(request["args"], report, request["token"], request.get("mode", ""), hold=hold)
+        code = child.run(request["args"], report, request["token"], request.get("mode", ""), hold=hold, news=news)
     except SystemExit as stop:
         code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
     except BaseException:
@@ -190,8 +195,9 @@ def shadows_a_preloaded_module(folders: list[str]) -> bool:
     return False
 
 
-def wait_for(pid: int, timeout: float, lines: Lines) -> dict:
-    """Wait for the test process, killing its group on timeout, on cancel or at end of input."""
+def wait_for(pid: int, timeout: float, lines: Lines, news: int | None) -> dict:
+    """Wait for the test process, killing its group on timeout, on cancel or at end of input,
+    and pass on its news (a test that did not pass) as they come."""
     pidfd = None
     if hasattr(os, "pidfd_open"):
         try:
@@ -219,7 +225,14 @@ def wait_for(pid: int, timeout: float, lines: Lines) -> dict:
             watch = [pidfd] if pidfd is not None else []
             if not lines.eof:
                 watch.append(lines.fd)
+            if news is not None:
+                watch.append(news)
             ready, _, _ = select.select(watch, [], [], wait)
+            if news in ready:
+                if os.read(news, 65536):
+                    send({"news": pid})
+                else:  # every writer closed it: no more news from this run
+                    news = None
             if lines.fd in ready:
                 for message in lines.read():
                     if message.get("cancel"):
@@ -243,11 +256,14 @@ class Prepared:
     def __init__(self, request: dict):
         self.timeout = float(request["timeout"])
         read_end, self.go = os.pipe()
+        self.news, news_end = os.pipe()
         self.pid = os.fork()
         if self.pid == 0:
             os.close(self.go)
-            test_process(request, read_end)
+            os.close(self.news)
+            test_process(request, read_end, news_end)
         os.close(read_end)
+        os.close(news_end)
 
     def start(self, go: dict) -> None:
         try:
@@ -258,6 +274,7 @@ class Prepared:
 
     def drop(self) -> None:
         os.close(self.go)  # it ends at end of file; killed all the same, with what it started
+        os.close(self.news)
         kill_group(self.pid)
         try:
             os.kill(self.pid, signal.SIGKILL)  # it may not have made its own group yet
@@ -282,7 +299,10 @@ def serve() -> None:
                     running, prepared = prepared, None
                     running.start(message["go"])
                     send({"started": running.pid})
-                    send(wait_for(running.pid, running.timeout, lines))
+                    try:
+                        send(wait_for(running.pid, running.timeout, lines, running.news))
+                    finally:
+                        os.close(running.news)
     finally:
         if prepared is not None:
             prepared.drop()

@@ -9,8 +9,9 @@ verdict shown reflects the files as saved. Verdicts are decided by `light.decide
 recorded (and unlocked) by `judge.record`, exactly as `tddkit run` does.
 
 A RED is shown as soon as the run has one (`light.EarlyRed`: the first failure, every earlier
-step passed), read from the run's report while the rest of the tests go on; the run's own verdict
-replaces it at the end, and only that one is recorded.
+step passed), read from the run's report when the runner says a test did not pass, while the
+rest of the tests go on; the run's own verdict replaces it at the end, and only that one is
+recorded.
 """
 
 from __future__ import annotations
@@ -31,7 +32,6 @@ from tddkit.watch.watcher import snapshot
 
 SETTLE = 0.015  # seconds of quiet after an event before a run starts (editors save in bursts)
 SETTLE_AFTER_SAVE = 0.003  # ... after a completed save: only a "save all" has more to come
-EARLY_POLL = 0.002  # seconds between looks at a running test process's report, until a RED shows
 
 
 @dataclass
@@ -77,8 +77,6 @@ class Loop:
                 if timeout <= 0:
                     self.start()
                     timeout = None
-            if self.may_show_red_early():
-                timeout = EARLY_POLL
             sources = [self.changes] + ([self.runner] if self.job else []) + ([self.keys] if self.keys.active else [])
             sources += [self.screen.resized] if self.screen.resized is not None else []
             ready, _, _ = select.select(sources, [], [], timeout)
@@ -88,10 +86,10 @@ class Loop:
                 self.on_change()
             if self.runner in ready:
                 self.on_result()
+                if self.may_show_red_early():  # the news: a test did not pass
+                    self.look_for_red()
             if self.keys in ready and not self.on_keys(self.keys.read()):
                 return 0
-            if self.may_show_red_early():
-                self.look_for_red()
 
     def on_change(self) -> None:
         news = self.changes.take()

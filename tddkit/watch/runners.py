@@ -155,7 +155,8 @@ class ForkRunner:
             self._send({"cancel": True})
 
     def result(self) -> tuple[RawRun, bool] | None:
-        """Call when fileno() is readable: (the run, whether it was cancelled) once it is done."""
+        """Call when fileno() is readable: (the run, whether it was cancelled) once it is done; None
+        before (on the server's news of a run still going, records_so_far has more records)."""
         for message in self._read():
             if "started" in message:
                 self.pid = message["started"]
@@ -215,7 +216,7 @@ class ThreadRunner:
         threading.Thread(target=work, daemon=True).start()
 
     def records_so_far(self) -> list[dict]:
-        return []  # run_tests reads its report at the end: no RED before it (watch/loop.py)
+        return []  # run_tests reads its report at the end, and has no news: no RED before it (watch/loop.py)
 
     def cancel(self) -> None:
         self._cancelled = True  # the run goes on to its end, and its result is dropped
