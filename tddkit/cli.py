@@ -432,7 +432,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jsonl", action="store_true",
                    help="print one JSON object per verdict (the fields of `run --json`, plus changed_at and "
                         "verdict_at, Unix seconds, and early: true for a RED shown while its run goes on, whose "
-                        "own verdict follows) and nothing else on stdout")
+                        "own verdict follows unless a save overtakes it) and nothing else on stdout")
     p.add_argument("--no-keys", action="store_true", help="do not read single keypresses (for pipes and editors)")
     p.add_argument("--coverage", action="store_true", help="after each verdict, show the code no test asked for")
     p = command("coverage", cmd_coverage, "run a kata's tests under coverage.py (branches too): the lines of your "

@@ -61,7 +61,8 @@ def verdict_lines(ws, kata, outcome, changed_at: float, verdict_at: float, follo
 
 class JsonLines:
     """--jsonl: one JSON object per verdict on stdout, flushed at once; nothing else on stdout.
-    `early` is true for a RED shown while its run goes on; that run's own verdict follows."""
+    `early` is true for a RED shown while its run goes on; that run's own verdict follows, unless
+    a save overtakes the run (watch/loop.py)."""
 
     def __init__(self, ws, keys_help: str):
         self.ws = ws
