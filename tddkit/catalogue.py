@@ -39,6 +39,9 @@ class Mutant:
     changes: tuple[Change, ...] = ()
     delete: tuple[str, ...] = ()  # reference files the mutant does not have
     kind: str = ""  # what kind of mistake, without its code: the hint of the write-tests mode (grading.py)
+    # Tests that catch it only at times: over real sockets, whether they fail can hang on timing
+    # under load. A file-order run may fail them or not; caught_by names the tests that always fail.
+    sometimes_caught_by: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

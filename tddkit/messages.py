@@ -163,6 +163,8 @@ VERIFY_OK = ("verify: every kata is red on its stub, green on its reference, and
 VERIFY_FAILED = "verify: {} problem(s):"
 VERIFY_CAUGHT_BY_NOT_EXACT = ("mutant {name}: caught_by must name exactly the tests that fail in file order: "
                               "caught_by = [{tests}]")
+VERIFY_CAUGHT_ONLY_AT_TIMES = ("mutant {name}: caught only by tests that catch it at times (sometimes_caught_by): "
+                               "no test always rejects this mistake")
 VERIFY_NOT_SOURCE = "verify checks the kit's own katas; it needs the kit's content, which was not found"
 
 # -- verify --mutate ----------------------------------------------------------------------

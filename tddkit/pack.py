@@ -21,7 +21,8 @@ INDEX = "katas.toml"
 KATA_KEYS = {"files": list, "tests": list, "given": list, "timeout": (int, float), "mutants": list,
              "equivalent": list}
 REQUIRED = ("files", "tests")
-MUTANT_KEYS = {"name": str, "kind": str, "mistake": str, "caught_by": list, "change": list, "delete": list}
+MUTANT_KEYS = {"name": str, "kind": str, "mistake": str, "caught_by": list, "sometimes_caught_by": list,
+               "change": list, "delete": list}
 CHANGE_KEYS = {"file": str, "old": str, "new": str}
 EQUIVALENT_KEYS = {"file": str, "operator": str, "old": str, "new": str, "reason": str}
 
@@ -157,7 +158,7 @@ def _mutant(table, where: str) -> tuple[Mutant, list[str]]:
     mistake = table.get("mistake") if isinstance(table.get("mistake"), str) else ""
     kind = table.get("kind") if isinstance(table.get("kind"), str) else ""
     return Mutant(name, mistake, _strings(table, "caught_by"), tuple(changes), _strings(table, "delete"),
-                  kind), problems
+                  kind, _strings(table, "sometimes_caught_by")), problems
 
 
 def _equivalent(table, where: str) -> tuple[Equivalent | None, list[str]]:
