@@ -180,7 +180,7 @@ def test_a_red_shows_at_its_first_failure_while_the_run_goes_on_and_its_run_foll
     watch = Watch(workspace)
     early = watch.line()
     assert early["early"] is True and early["light"] == "red" and early["passed"] == 0
-    assert [t["outcome"] for t in early["tests"]][1:] == ["not run"] * (early["total"] - 1)
+    assert early["tests"][0]["outcome"] == "failed"  # the tests after it: as far as the run had got
     assert runs_recorded(workspace) == [], "an early RED is shown, not recorded"
     release.touch()
     whole = watch.line()
