@@ -7,7 +7,6 @@ import sys
 import threading
 
 TMP_FIXTURES = {"tmp_path", "tmpdir", "tmp_path_factory", "tmpdir_factory"}
-MADV_POPULATE_WRITE = 23  # Linux 5.14 and later: fault a range in as if each page were written to
 
 
 def flush_output() -> None:
@@ -18,29 +17,6 @@ def flush_output() -> None:
             stream.flush()
         except Exception:
             pass
-
-
-def own_memory() -> None:
-    """Copy now the pages a forked process still shares with its parent, as a write to each would.
-
-    A test process forked from the fork server shares its memory copy-on-write: every page the
-    run writes to (a reference count going up is a write) is copied then, one page fault at a
-    time. A prepared test process does it all at once while it waits for its go, so that the
-    run does not (10-15 ms of a run: benchmarks/watch_bench.py --baseline). Private writable
-    mappings only; where the kernel cannot (not Linux, or older than 5.14), nothing happens."""
-    try:
-        import ctypes
-
-        madvise = ctypes.CDLL(None, use_errno=True).madvise
-        madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
-        with open("/proc/self/maps") as maps:
-            for line in maps:
-                span, permissions = line.split()[:2]
-                if permissions.startswith("rw") and permissions.endswith("p"):
-                    low, high = (int(address, 16) for address in span.split("-"))
-                    madvise(low, high - low, MADV_POPULATE_WRITE)  # an error (EINVAL, EFAULT) leaves it shared
-    except (OSError, AttributeError, ValueError):
-        pass
 
 
 def fresh_randomness() -> None:

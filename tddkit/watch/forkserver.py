@@ -58,8 +58,6 @@ def preload() -> None:
     import _pytest.assertion.rewrite  # noqa: F401
     import _pytest.python  # noqa: F401
     import _pytest.terminal  # noqa: F401
-    import ctypes  # noqa: F401  (forking.own_memory, in every prepared test process)
-
     import hypothesis  # noqa: F401
     import hypothesis.strategies  # noqa: F401
     import pytest  # noqa: F401
@@ -152,7 +150,6 @@ def test_process(request: dict, go: int, news: int) -> None:
         forking.fresh_randomness()
 
         def hold() -> None:
-            forking.own_memory()  # while the learner types: the run then writes to pages of its own
             line = b""
             while not line.endswith(b"\n"):
                 chunk = os.read(go, 65536)
