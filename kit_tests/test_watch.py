@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import SOLUTIONS, tddkit
+from conftest import SOLUTIONS, tddkit, watch_lines
 from robust_support import alive
 
 from tddkit import confine
@@ -167,16 +167,21 @@ def test_red_then_green_then_amber_one_json_object_per_verdict(workspace, kata):
     assert wait_until_gone(workspace) == []
 
 
-def test_a_red_shows_at_its_first_failure_while_the_run_goes_on_and_its_run_follows(workspace, kata):
-    """The stub fails the first test; a test of the learner's own, run after the kata's, waits
-    until this test has read the early RED: so it came before the run's end, whatever the timing."""
-    release = workspace / "release"
-    (workspace / "tests" / "test_mine.py").write_text(
+def held_until_released(ws: Path) -> Path:
+    """A test of the learner's own, run after the kata's, that waits until the file this returns
+    exists: a verdict read before it is made came before the run's end, whatever the timing."""
+    release = ws / "release"
+    (ws / "tests" / "test_mine.py").write_text(
         "import os, time\nfrom katas import sincostan\n\n\ndef test_waits_to_be_released():\n"
         f"    deadline = time.time() + {WAIT}\n"
         f"    while not os.path.exists({str(release)!r}) and time.time() < deadline:\n"
         "        time.sleep(0.01)\n"
         f"    assert os.path.exists({str(release)!r})\n")
+    return release
+
+
+def test_a_red_shows_at_its_first_failure_while_the_run_goes_on_and_its_run_follows(workspace, kata):
+    release = held_until_released(workspace)  # the stub fails the first test
     watch = Watch(workspace)
     early = watch.line()
     assert early["early"] is True and early["light"] == "red" and early["passed"] == 0
@@ -189,6 +194,25 @@ def test_a_red_shows_at_its_first_failure_while_the_run_goes_on_and_its_run_foll
     assert whole["your_tests"]["passed"] == 1 and whole["verdict_at"] > early["verdict_at"]
     assert watch.stop() == 0
     assert runs_recorded(workspace) == ["red"]
+
+
+def test_the_early_red_on_the_screen_says_the_other_tests_still_run(workspace):
+    release = held_until_released(workspace)
+    proc, lines = watch_lines(workspace, "sincostan", "--no-keys")
+    try:
+        while (line := lines.get(timeout=WAIT)) is not None and "RED" not in line:
+            pass
+        assert line is not None and re.search(r"RED  sincostan: 0/(\d+) passed before the first failure; "
+                                              r"(\d+) more still running", line), line
+        assert "Step 1/" in lines.get(timeout=WAIT) + lines.get(timeout=WAIT), "the first failure's step, at once"
+        release.touch()
+        while (line := lines.get(timeout=WAIT)) is not None and "RED" not in line:
+            pass
+        assert line is not None and re.search(r"RED  sincostan: 0/\d+ tests passed", line), line
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=WAIT)
+    assert "Traceback" not in proc.stderr.read()
 
 
 def test_a_same_size_edit_in_the_same_second_is_seen_every_time(workspace, kata):

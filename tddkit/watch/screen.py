@@ -28,7 +28,7 @@ def verdict_lines(ws, kata, outcome, changed_at: float, verdict_at: float, follo
     if v.early:  # a RED read while the run goes on (watch/loop.py): its own verdict follows
         left = sum(t.outcome == NOT_RUN for t in v.tests)
         summary = messages.WATCH_EARLY_RED.format(light=render.light_label(v.light), kata=kata.id, passed=v.passed,
-                                                  left=left)
+                                                  total=v.total, left=left)
     else:
         summary = messages.RUN_SUMMARY.format(light=render.light_label(v.light), kata=kata.id, passed=v.passed,
                                               total=v.total)
