@@ -5,8 +5,8 @@ fail against it in file order, with Hypothesis derandomized: `tddkit verify` che
 A full run that is RED with exactly that set of failing kata tests looks like that mutant's
 mistake. Set equality, not overlap: a run that fails more or fewer tests is some other mistake,
 and the kit says nothing rather than guess. The one give: a test the mutant names in
-`sometimes_caught_by` (its catch hangs on timing, over real sockets) may be among them or not. Where two mutants fail the same set, the run looks
-like either, and both are named. The line never changes a light; it is only said beside a RED
+`sometimes_caught_by` (its catch hangs on timing, over real sockets) may be among them or not.
+Where two mutants fail the same set, the run looks like either, and both are named. The line never changes a light; it is only said beside a RED
 the kit has already decided.
 """
 

@@ -43,7 +43,6 @@ class Job:
     cancelled: bool = False
     red_shown: bool = False  # an early RED of this run is on the screen (light.EarlyRed)
     early: light.EarlyRed | None = None  # fed the run's records as they come, once the expected tests are known
-    records_seen: int = 0
 
 
 class Loop:
@@ -150,14 +149,11 @@ class Loop:
         job = self.job
         if job.early is None:
             expected = self.expected.known()
-            if expected is None:
+            if expected is None:  # the records wait in the report, read once it is known
                 return
             job.early = light.EarlyRed(self.kata.id, expected)
-        records = self.runner.records_so_far()
-        if len(records) == job.records_seen:
-            return
-        verdict = job.early.feed(records[job.records_seen:])
-        job.records_seen = len(records)
+        records = self.runner.new_records()
+        verdict = job.early.feed(records) if records else None
         if verdict is None or snapshot(self.ws.root) != job.files:  # changed: the run is dropped
             return
         job.red_shown = True

@@ -123,7 +123,7 @@ class ForkRunner:
         report = tempfile.NamedTemporaryFile(dir=self.folder, prefix="report-", delete=False)
         output = tempfile.NamedTemporaryFile(dir=self.folder, prefix="output-", delete=False)
         self._prepared = {"key": key, "token": token, "report": report, "output": output, "timeout": timeout,
-                          "cancel": False, "read": 0, "records": []}
+                          "cancel": False, "read": 0}
         self._send({"prepare": {"args": runner.pytest_args(list(test_files), options), "report": report.name,
                                 "output": output.name, "token": token, "mode": mode, "timeout": timeout,
                                 "cwd": str(cwd) if cwd else None}})
@@ -134,8 +134,9 @@ class ForkRunner:
             f.close()
             os.unlink(f.name)
 
-    def records_so_far(self) -> list[dict]:
-        """The records the current run has reported so far, signatures checked (runner.parse_records)."""
+    def new_records(self) -> list[dict]:
+        """The records the current run has reported since the last call, signatures checked
+        (runner.parse_records)."""
         if self._job is None:
             return []
         report = self._job["report"]
@@ -143,8 +144,7 @@ class ForkRunner:
         complete = report.read()
         complete = complete[:complete.rfind(b"\n") + 1]  # a record still being written waits
         self._job["read"] += len(complete)
-        self._job["records"] += runner.parse_records(complete, self._job["token"])
-        return self._job["records"]
+        return runner.parse_records(complete, self._job["token"])
 
     def cancel(self) -> None:
         """Kill the current run; its result will be reported as cancelled."""
@@ -156,7 +156,7 @@ class ForkRunner:
 
     def result(self) -> tuple[RawRun, bool] | None:
         """Call when fileno() is readable: (the run, whether it was cancelled) once it is done; None
-        before (on the server's news of a run still going, records_so_far has more records)."""
+        before (on the server's news of a run still going, new_records has them)."""
         for message in self._read():
             if "started" in message:
                 self.pid = message["started"]
@@ -215,7 +215,7 @@ class ThreadRunner:
 
         threading.Thread(target=work, daemon=True).start()
 
-    def records_so_far(self) -> list[dict]:
+    def new_records(self) -> list[dict]:
         return []  # run_tests reads its report at the end, and has no news: no RED before it (watch/loop.py)
 
     def cancel(self) -> None:
