@@ -9,10 +9,12 @@ documented API, the contract in the lesson:
 * ``python -m katas.sincostan ANGLE [--degrees]`` prints ``sin=S cos=C tan=T``.
 """
 
-import functools
 import math
+import os
 import subprocess
 import sys
+import tempfile
+import threading
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -109,38 +111,79 @@ def run_script(*args):
 
 
 def run_python(*argv):
-    """What ``python ARGV`` did, run in the workspace root.
-
-    The first call starts every command the script tests need, each in a process of its
-    own, side by side (a new Python takes a while to start); the tests then read the
-    results of theirs.
-    """
-    return _all_runs()[argv]
+    """What ``python ARGV`` did, run in the workspace root (one of the commands below)."""
+    return _scripts.result(argv)
 
 
-@functools.cache
-def _all_runs():
+class _Background:
+    """Commands started side by side, each in a Python of its own, by a thread of their own: a
+    new Python takes a while to start, and the other tests run meanwhile. They run at a lower
+    priority, on a core the tests leave free, in the environment a terminal would give them (not
+    the name of the test that started them), and write to files, not pipes, so that a process
+    the code under test forks cannot hold their output open."""
+
+    def __init__(self, commands):
+        self.processes = {}  # argv -> the process running ``python ARGV``, its stdout and stderr
+        self.results = {}  # argv -> what it did, once a test has asked
+        self.failure = None
+        self.thread = threading.Thread(target=self._start, args=(commands,), daemon=True)
+        self.thread.start()
+
+    def _start(self, commands):
+        env = {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"}
+        try:
+            for argv in commands:
+                out, err = tempfile.TemporaryFile("w+"), tempfile.TemporaryFile("w+")
+                process = subprocess.Popen([sys.executable, *argv], cwd=ROOT, env=env, text=True,
+                                           stdin=subprocess.DEVNULL, stdout=out, stderr=err)
+                self.processes[argv] = (process, out, err)
+                try:
+                    os.setpriority(os.PRIO_PROCESS, process.pid, 19)
+                except (AttributeError, OSError):
+                    pass
+        except Exception as error:  # the test that asks reports it
+            self.failure = error
+
+    def result(self, argv):
+        if argv not in self.results:
+            self.thread.join()
+            if argv not in self.processes:
+                raise RuntimeError(f"could not start python {' '.join(argv)}: {self.failure}")
+            process, out, err = self.processes[argv]
+            try:
+                process.wait(timeout=30)
+            finally:
+                if process.poll() is None:
+                    process.kill()
+            out.seek(0)
+            err.seek(0)
+            self.results[argv] = subprocess.CompletedProcess(process.args, process.returncode, out.read(), err.read())
+        return self.results[argv]
+
+    def stop(self):
+        self.thread.join()
+        for process, out, err in self.processes.values():
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+            out.close()
+            err.close()
+
+
+_scripts = None  # the _Background of the commands below, from this file's first test on
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _start_the_scripts():
+    """Start every command the script tests need as this file's first test begins; the script
+    tests then read what theirs did."""
+    global _scripts
     commands = [("-m", "katas.sincostan", *args) for args, _ in SCRIPT_RUNS]
     commands += [("-m", "katas.sincostan", *args) for args in BAD_ANGLES]
     commands.append(("-c", IMPORT_ONLY, "30", "--degrees"))
-    started = {
-        argv: subprocess.Popen(
-            [sys.executable, *argv], cwd=ROOT, text=True,
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        )
-        for argv in commands
-    }
-    try:
-        return {argv: _finished(process) for argv, process in started.items()}
-    finally:
-        for process in started.values():
-            if process.poll() is None:
-                process.kill()
-
-
-def _finished(process):
-    out, err = process.communicate(timeout=30)
-    return subprocess.CompletedProcess(process.args, process.returncode, out, err)
+    _scripts = _Background(commands)
+    yield
+    _scripts.stop()
 
 
 # ---------------------------------------------------------------- step 1: zero
