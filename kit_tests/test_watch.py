@@ -215,6 +215,35 @@ def test_the_early_red_on_the_screen_says_the_other_tests_still_run(workspace):
     assert "Traceback" not in proc.stderr.read()
 
 
+def test_a_verdict_comes_when_pytest_has_finished_not_when_its_process_has_ended(workspace, kata):
+    # A learner's own test holds its process after pytest's last record (a cleanup of pytest's
+    # config), until the file `release` exists: a verdict read before that came at the finish.
+    release, ended = workspace / "release", workspace / "ended"
+    (workspace / "tests" / "test_mine.py").write_text(
+        "import os, time\nfrom katas import sincostan\n\n\ndef wait_for_release():\n"
+        f"    deadline = time.time() + {WAIT / 3}\n"
+        f"    while not os.path.exists({str(release)!r}) and time.time() < deadline:\n"
+        "        time.sleep(0.01)\n"
+        f"    open({str(ended)!r}, 'w').close()\n\n\n"
+        "def test_holds_the_end_of_its_process(request):\n"
+        "    request.config.add_cleanup(wait_for_release)\n")
+    kata.write_text(REFERENCE)
+    watch = Watch(workspace)
+    green = watch.verdict()
+    assert green["light"] == "green" and green["your_tests"]["passed"] == 1
+    assert not ended.exists(), "the verdict waited for the test process to end"
+    kata.write_text(SAME_SIZE_WRONG)  # a save while that process still ends: it is stopped, and this runs
+    red = watch.verdict()
+    assert red["light"] == "red", red["reason"]
+    assert not ended.exists(), "the process left ending was stopped when the next run began"
+    release.touch()
+    kata.write_text(REFERENCE)
+    assert watch.verdict()["light"] == "green"
+    assert watch.stop() == 0
+    assert runs_recorded(workspace) == ["green", "red", "green"]
+    assert wait_until_gone(workspace) == []
+
+
 def test_a_same_size_edit_in_the_same_second_is_seen_every_time(workspace, kata):
     kata.write_text(REFERENCE)
     stamp = kata.stat().st_mtime_ns

@@ -91,7 +91,7 @@ class ReportPlugin:
     def __init__(self, fd: int, token: str, news: int | None = None):
         self._fd = fd
         self._token = token
-        self._news = news  # watch mode: a byte here when a test did not pass, so its report is read now
+        self._news = news  # watch mode: a byte here when the report has news (_tell)
         self._phases: dict[str, list] = {}
         self._returned: set[str] = set()  # tests whose function was called and returned
         self._first_of_group: dict[str, str] = {}  # test id -> its first failure, when it raised a group
@@ -190,14 +190,21 @@ class ReportPlugin:
             duration=round(sum(r.duration for r in reports), 6),
             where=spot,
         )
-        if outcome != PASSED and self._news is not None:
+        if outcome != PASSED:
+            self._tell()
+
+    def pytest_sessionfinish(self, session, exitstatus):
+        self._emit("finish", exitstatus=int(exitstatus))
+        self._tell()
+
+    def _tell(self) -> None:
+        """Watch mode: a byte on the news pipe, so that the report is read now (a test that did
+        not pass: an early RED; the finish: the verdict, while the process still ends)."""
+        if self._news is not None:
             try:
                 self._write(self._news, b"!")
             except OSError:  # full, or nobody reads: the verdict at the end says it all the same
                 pass
-
-    def pytest_sessionfinish(self, session, exitstatus):
-        self._emit("finish", exitstatus=int(exitstatus))
 
 
 def _combine(reports) -> tuple[str, str, str]:

@@ -76,7 +76,8 @@ class Loop:
                 if timeout <= 0:
                     self.start()
                     timeout = None
-            sources = [self.changes] + ([self.runner] if self.job else []) + ([self.keys] if self.keys.active else [])
+            busy = self.job is not None or self.runner.ending  # a run, or the end of one answered at its finish
+            sources = [self.changes] + ([self.runner] if busy else []) + ([self.keys] if self.keys.active else [])
             sources += [self.screen.resized] if self.screen.resized is not None else []
             ready, _, _ = select.select(sources, [], [], timeout)
             if self.screen.resized in ready:

@@ -4,6 +4,10 @@
 the fallback where fork is missing: a plain `runner.run_tests` in a thread, which cannot be
 stopped early, so a cancelled run is only ignored. Both give a selectable file descriptor
 that becomes readable when there is news, and the same RawRun as `tddkit run`.
+
+In watch mode a run's RawRun comes as soon as pytest has written its finish record (its tests
+ran to the end): the records are then all there, and the test process only ends (pytest's
+clean-up, about 8 ms). The process's own end is waited for before the next run starts.
 """
 
 from __future__ import annotations
@@ -16,12 +20,15 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 from tddkit import confine, runner
 from tddkit.runner import RawRun
 
 START_TIMEOUT = 60.0  # seconds to wait for the fork server's imports
+RAN_TO_THE_END = (0, 1)  # pytest's exit statuses when every test ran (passed, or some failed): no
+# other needs the run's output to be judged (light.decide), so those runs are answered at finish
 NO_FORK = "TDDKIT_WATCH_NO_FORK"  # set to 1 to use the fallback runner
 
 
@@ -60,6 +67,7 @@ class ForkRunner:
         )
         self._buffer = b""
         self._job: dict | None = None
+        self._ending: dict | None = None  # a run answered at its finish record, whose process still ends
         self._prepared: dict | None = None  # the next run, whose test process waits for "go"
         self.pid: int | None = None  # the running test process (and its group)
         self._ready = False  # the server imports while the watcher sets itself up: see wait_ready
@@ -108,10 +116,12 @@ class ForkRunner:
         """Run the test files, in `cwd` (default: the server's folder), Hypothesis in `mode` (child.py),
         with pytest's `options` (as runner.run_tests)."""
         self.wait_ready()
+        self._stop_ending()
         key = (tuple(test_files), timeout, cwd, mode, tuple(options))
         if self._prepared is None or self._prepared["key"] != key:
             self._prepare(key)
         self._job, self._prepared = self._prepared, None
+        self._job["went"] = time.monotonic()
         self._send({"go": True})
 
     def _prepare(self, key: tuple) -> None:
@@ -123,7 +133,7 @@ class ForkRunner:
         report = tempfile.NamedTemporaryFile(dir=self.folder, prefix="report-", delete=False)
         output = tempfile.NamedTemporaryFile(dir=self.folder, prefix="output-", delete=False)
         self._prepared = {"key": key, "token": token, "report": report, "output": output, "timeout": timeout,
-                          "cancel": False, "read": 0}
+                          "cancel": False, "read": 0, "pid": None}
         self._send({"prepare": {"args": runner.pytest_args(list(test_files), options), "report": report.name,
                                 "output": output.name, "token": token, "mode": mode, "timeout": timeout,
                                 "cwd": str(cwd) if cwd else None}})
@@ -154,27 +164,76 @@ class ForkRunner:
         if self.pid is not None:
             self._send({"cancel": True})
 
+    @property
+    def ending(self) -> bool:
+        """A run was answered at its finish, and its process has not been seen to end: the server
+        will say so (fileno() becomes readable), and the next run is prepared then."""
+        return self._ending is not None
+
     def result(self) -> tuple[RawRun, bool] | None:
         """Call when fileno() is readable: (the run, whether it was cancelled) once it is done; None
         before (on the server's news of a run still going, new_records has them)."""
+        answer = None
         for message in self._read():
             if "started" in message:
                 self.pid = message["started"]
-                if self._job and self._job["cancel"]:
-                    self._send({"cancel": True})
+                if self._job is not None:
+                    self._job["pid"] = self.pid
+                    if self._job["cancel"]:
+                        self._send({"cancel": True})
+            elif "news" in message and self._job is not None and self.ahead and self._finished(self._job):
+                job, self._job, self._ending = self._job, None, self._job
+                raw = RawRun(pid=job["pid"], timeout=job["timeout"], duration=time.monotonic() - job["went"])
+                answer = self._read_results(raw, job), job["cancel"]
+            elif "done" in message and self._ending is not None and message["done"] == self._ending["pid"]:
+                self._end(self._ending)
             elif "done" in message and self._job is not None:
-                job, self._job, self.pid = self._job, None, None
+                job, self._job = self._job, None
                 raw = RawRun(pid=message["done"], returncode=message["returncode"], timed_out=message["timed_out"],
                              timeout=job["timeout"], duration=message["duration"])
-                runner.read_results(raw, job["report"], job["output"], job["token"], job["key"][2] or self.root)
-                self._remove_files(job)
-                try:
-                    if self.ahead:
-                        self._prepare(job["key"])  # the next run of this kata, ready before the next save
-                except ServerGone:  # the next start says so; this run's result still counts
-                    pass
-                return raw, message["cancelled"] or job["cancel"]
-        return None
+                answer = self._read_results(raw, job), message["cancelled"] or job["cancel"]
+                self._end(job)
+        return answer
+
+    @staticmethod
+    def _finished(job: dict) -> bool:
+        """Whether the run's last record is a finish whose tests all ran (the plugin writes none after it)."""
+        report = job["report"]
+        size = report.seek(0, os.SEEK_END)
+        report.seek(max(0, size - 4096))
+        tail = report.read()
+        lines = tail[:tail.rfind(b"\n")].rsplit(b"\n", 1)
+        last = runner.parse_records(lines[-1], job["token"])
+        return bool(last) and last[0].get("kind") == "finish" and last[0].get("exitstatus") in RAN_TO_THE_END
+
+    def _read_results(self, raw: RawRun, job: dict) -> RawRun:
+        self.pid = None
+        return runner.read_results(raw, job["report"], job["output"], job["token"], job["key"][2] or self.root)
+
+    def _end(self, job: dict) -> None:
+        """The run's process has ended: drop its files, and prepare the next run of this kata."""
+        if job is self._ending:
+            self._ending = None
+        self._remove_files(job)
+        try:
+            if self.ahead:
+                self._prepare(job["key"])  # the next run of this kata, ready before the next save
+        except ServerGone:  # the next start says so; the run's result still counts
+            pass
+
+    def _stop_ending(self) -> None:
+        """Before a run starts: stop the process of a run answered at its finish, if it still
+        ends (its clean-up can only hold up the server), and wait for the server to say so."""
+        if self._ending is None:
+            return
+        self._send({"cancel": True})
+        import select
+
+        while self._ending is not None:
+            ready, _, _ = select.select([self.fileno()], [], [], START_TIMEOUT)
+            if not ready:
+                raise ServerGone()
+            self.result()
 
     def close(self) -> None:
         """End the server and any test process, and wait for them."""
@@ -196,6 +255,8 @@ class ForkRunner:
 
 class ThreadRunner:
     """The fallback: a cold `runner.run_tests` per run, in a thread."""
+
+    ending = False  # a run is answered when its process has ended
 
     def __init__(self, root: Path):
         self.root = root
