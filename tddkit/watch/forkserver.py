@@ -25,8 +25,9 @@ Protocol, one JSON object a line. The watcher writes on the server's stdin:
 and the server answers on its stdout:
     {"ready": pid}                        once, when the imports are done
     {"started": pid}                      a test process is running (pid = its process group)
-    {"news": pid}                         a test of the running process did not pass: its
-                                          report has news (the watcher's early RED, watch/loop.py)
+    {"news": pid}                         the running process's report has news: a test did
+                                          not pass (the watcher's early RED, watch/loop.py), or
+                                          pytest finished (its verdict, watch/runners.py)
     {"done": pid, "returncode": int, "timed_out": bool, "cancelled": bool, "duration": s}
 The news come from the test process on a pipe of their own, which the server reads and turns
 into that one fixed message: nothing the learner's code writes reaches the watcher's protocol.
