@@ -171,8 +171,9 @@ class ForkRunner:
         return self._ending is not None
 
     def result(self) -> tuple[RawRun, bool] | None:
-        """Call when fileno() is readable: (the run, whether it was cancelled) once it is done; None
-        before (on the server's news of a run still going, new_records has them)."""
+        """Call when fileno() is readable: (the run, whether it was cancelled) once it is done (in
+        watch mode, once pytest has finished: see `ending`); None before (on the server's news of a
+        run still going, new_records has them) and after."""
         answer = None
         for message in self._read():
             if "started" in message:
