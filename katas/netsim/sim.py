@@ -17,7 +17,7 @@ from __future__ import annotations
 import heapq
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Callable, Protocol
+from typing import Callable, NamedTuple, Protocol
 
 from .channel import Channel, Counters, Link
 
@@ -45,8 +45,7 @@ class Endpoint(Protocol):
     def on_timer(self) -> None: ...
 
 
-@dataclass(frozen=True)
-class Event:
+class Event(NamedTuple):
     """One line of the timeline."""
 
     time: float
@@ -161,8 +160,9 @@ class Simulator:
         pid = self._packet_ids
         other = RECEIVER if who == SENDER else SENDER
         channel = self._channels[who]
-        self.record(who, "send", pid, packet)
-        fate, copies = channel.transmit(packet, self.now, self._tamper)
+        now = self.now
+        self.events.append(Event(now, who, "send", pid, packet))
+        fate, copies = channel.transmit(packet, now, self._tamper)
         if fate:
             self.record(channel.direction, fate, pid, packet)
         for arrival, data, notes in copies:
@@ -205,34 +205,37 @@ class Simulator:
         for who in (RECEIVER, SENDER):
             ends[who].start()
             self._check_done(who, ends[who])
+        # The loop every event goes through: what it uses is bound to local names once.
+        heap, pop, ports, log, stats = self._heap, heapq.heappop, self._ports, self.events.append, self.stats
+        counters = {SENDER: self._channels[RECEIVER].counters, RECEIVER: self._channels[SENDER].counters}
         while True:
             if len(self.done_at) == 2:
                 return "done"
-            if not self._heap:
+            if not heap:
                 return "idle"
-            when, _, kind, who, item = heapq.heappop(self._heap)
-            if kind == _TIMER and item != self._ports[who]._token:
+            when, _, kind, who, item = pop(heap)
+            if kind == _TIMER and item != ports[who]._token:
                 continue                  # cancelled or replaced: it never happens
             if when > max_time:
                 self.now = max_time
                 raise SimulationLimit(
                     f"still running after {max_time} s of virtual time "
-                    f"({self.stats.events} events)\n{self.timeline()}")
+                    f"({stats.events} events)\n{self.timeline()}")
             self.now = when
+            end = ends[who]
             if kind == _TIMER:
-                self._ports[who]._deadline = None
-                self.stats.timer_fires[who] += 1
-                self.record(who, "timer")
+                ports[who]._deadline = None
+                stats.timer_fires[who] += 1
+                log(Event(when, who, "timer"))
                 self._count_event(max_events)
-                ends[who].on_timer()
+                end.on_timer()
             else:
                 pid, data, note = item
-                channel = self._channels[RECEIVER if who == SENDER else SENDER]
-                channel.counters.delivered += 1
-                self.record(who, "arrive", pid, data, note)
+                counters[who].delivered += 1  # the channel towards `who`
+                log(Event(when, who, "arrive", pid, data, note))
                 self._count_event(max_events)
-                ends[who].on_packet(data)
-            self._check_done(who, ends[who])
+                end.on_packet(data)
+            self._check_done(who, end)
 
     def _count_event(self, max_events: int) -> None:
         self.stats.events += 1
