@@ -12,6 +12,8 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
+import threading
 from pathlib import Path
 from typing import NamedTuple
 
@@ -60,18 +62,109 @@ def site_cfg(path: Path) -> dict:
     return config
 
 
+ASK = ("from katas import playpen\n"
+       "where = playpen.current()\n"
+       "print(repr(playpen.in_venv())); print(type(where).__name__); print(where)")
+
+
 def ask_interpreter(python: Path, environ: dict) -> tuple[str, str, str]:
     """What your in_venv() and current() say inside the interpreter PYTHON: in_venv()'s repr,
     the type of current()'s answer, and that answer as a str."""
-    code = ("from katas import playpen\n"
-            "where = playpen.current()\n"
-            "print(repr(playpen.in_venv())); print(type(where).__name__); print(where)")
-    proc = run([str(python), "-c", code], dict(environ, PYTHONPATH=str(ROOT)), f"{python} -c ...")
+    proc = _early.answer(python, environ) or run([str(python), "-c", ASK], dict(environ, PYTHONPATH=str(ROOT)),
+                                                 f"{python} -c ...")
     lines = proc.stdout.splitlines()
     if proc.returncode != 0 or len(lines) != 3:
         last = (proc.stderr.strip().splitlines() or ["(no error output)"])[-1]
         pytest.fail(f"asking in_venv() and current() inside {python} failed: {last}")
     return lines[0], lines[1], lines[2]
+
+
+class _Early:
+    """What the tests need from new Pythons that can start before them, started by a thread of
+    its own as this file's first test begins: the real environment (`python -m venv`), then what
+    in_venv() and current() say in its python and in the base Python (step 4). A new Python
+    takes a while to start, and the other tests run meanwhile, on the other core. They run at
+    the lowest priority, so that a RED early in the file is not held up, and write to files, not
+    pipes, so that a process the code under test forks cannot hold their output open."""
+
+    def __init__(self, target: Path):
+        self.target = target
+        self.made: subprocess.CompletedProcess | None = None  # what `python -m venv` did
+        self.venv_done = threading.Event()
+        self.answers: dict = {}  # (python, VIRTUAL_ENV) -> what ASK printed there
+        self.thread = threading.Thread(target=self._work, daemon=True)
+        self.thread.start()
+
+    def _work(self) -> None:
+        try:
+            self.made = self._finished(self._start([sys.executable, "-m", "venv", "--without-pip", str(self.target)],
+                                                   plain_environ()))
+        except OSError as error:  # the env fixture says so
+            self.made = subprocess.CompletedProcess(["python", "-m", "venv"], 1, "", f"could not start it: {error}")
+        finally:
+            self.venv_done.set()
+        if self.made is None or self.made.returncode != 0:
+            return  # the env fixture says so
+        base = Path(os.path.realpath(self.target / "bin" / "python"))
+        asks = [(self.target / "bin" / "python", None), (base, str(self.target))]  # (python, VIRTUAL_ENV)
+        started = [self._start([str(python), "-c", ASK], dict(self._environ(virtual_env), PYTHONPATH=str(ROOT)))
+                   for python, virtual_env in asks]
+        for (python, virtual_env), process in zip(asks, started):
+            self.answers[str(python), virtual_env] = self._finished(process)
+
+    @staticmethod
+    def _environ(virtual_env: str | None) -> dict:
+        return plain_environ(VIRTUAL_ENV=virtual_env) if virtual_env else plain_environ()
+
+    @staticmethod
+    def _start(args: list[str], environ: dict):
+        out, err = tempfile.TemporaryFile("w+"), tempfile.TemporaryFile("w+")
+        process = subprocess.Popen(args, env=environ, cwd=ROOT, text=True, stdin=subprocess.DEVNULL,
+                                   stdout=out, stderr=err)
+        try:
+            os.setpriority(os.PRIO_PROCESS, process.pid, 19)
+        except (AttributeError, OSError):
+            pass
+        return process, out, err
+
+    @staticmethod
+    def _finished(started) -> subprocess.CompletedProcess | None:
+        """What the process did; None if it did not finish in time (it is killed)."""
+        process, out, err = started
+        with out, err:
+            try:
+                process.wait(timeout=TIMEOUT)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+                return None
+            out.seek(0)
+            err.seek(0)
+            return subprocess.CompletedProcess(process.args, process.returncode, out.read(), err.read())
+
+    def environment(self) -> Path:
+        self.venv_done.wait()
+        if self.made is None:
+            pytest.fail(f"python -m venv did not finish within {TIMEOUT} s")
+        assert self.made.returncode == 0, f"python -m venv failed: {self.made.stderr}"
+        return self.target
+
+    def answer(self, python: Path, environ: dict) -> subprocess.CompletedProcess | None:
+        """What ASK printed in PYTHON with ENVIRON, if it was asked early (None: ask it now)."""
+        self.thread.join()
+        virtual_env = environ.get("VIRTUAL_ENV")
+        return self.answers.get((str(python), virtual_env)) if environ == self._environ(virtual_env) else None
+
+
+_early: _Early | None = None  # from this file's first test on
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _start_early(tmp_path_factory):
+    global _early
+    _early = _Early(tmp_path_factory.mktemp("real") / "playpen")
+    yield
+    _early.thread.join()
 
 
 def same_path(got, want: Path) -> bool:
@@ -88,13 +181,9 @@ class Made(NamedTuple):
 
 
 @pytest.fixture(scope="module")
-def env(tmp_path_factory) -> Path:
+def env() -> Path:
     """The truth: an environment made by `python -m venv --without-pip`, once for the file."""
-    target = tmp_path_factory.mktemp("real") / "playpen"
-    proc = run([sys.executable, "-m", "venv", "--without-pip", str(target)], plain_environ(),
-               "python -m venv")
-    assert proc.returncode == 0, f"python -m venv failed: {proc.stderr}"
-    return target
+    return _early.environment()
 
 
 @pytest.fixture(scope="module")
