@@ -14,7 +14,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import threading
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -116,20 +115,15 @@ def run_python(*argv):
 
 
 class _Background:
-    """Commands started side by side, each in a Python of its own, by a thread of their own: a
-    new Python takes a while to start, and the other tests run meanwhile. They run at a lower
-    priority, on a core the tests leave free, in the environment a terminal would give them (not
-    the name of the test that started them), and write to files, not pipes, so that a process
-    the code under test forks cannot hold their output open."""
+    """Commands started side by side, each in a Python of its own: a new Python takes a while to
+    start, and the other tests run meanwhile. They run at the lowest priority, on a core the
+    tests leave free, in the environment a terminal would give them (not the name of the test
+    that started them), and write to files, not pipes, so that each is waited for on its own."""
 
     def __init__(self, commands):
         self.processes = {}  # argv -> the process running ``python ARGV``, its stdout and stderr
         self.results = {}  # argv -> what it did, once a test has asked
         self.failure = None
-        self.thread = threading.Thread(target=self._start, args=(commands,), daemon=True)
-        self.thread.start()
-
-    def _start(self, commands):
         env = {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"}
         try:
             for argv in commands:
@@ -141,12 +135,11 @@ class _Background:
                     os.setpriority(os.PRIO_PROCESS, process.pid, 19)
                 except (AttributeError, OSError):
                     pass
-        except Exception as error:  # the test that asks reports it
+        except OSError as error:  # the test that asks reports it
             self.failure = error
 
     def result(self, argv):
         if argv not in self.results:
-            self.thread.join()
             if argv not in self.processes:
                 raise RuntimeError(f"could not start python {' '.join(argv)}: {self.failure}")
             process, out, err = self.processes[argv]
@@ -161,7 +154,6 @@ class _Background:
         return self.results[argv]
 
     def stop(self):
-        self.thread.join()
         for process, out, err in self.processes.values():
             if process.poll() is None:
                 process.kill()

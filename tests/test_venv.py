@@ -13,7 +13,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 from pathlib import Path
 from typing import NamedTuple
 
@@ -80,80 +79,79 @@ def ask_interpreter(python: Path, environ: dict) -> tuple[str, str, str]:
 
 
 class _Early:
-    """What the tests need from new Pythons that can start before them, started by a thread of
-    its own as this file's first test begins: the real environment (`python -m venv`), then what
-    in_venv() and current() say in its python and in the base Python (step 4). A new Python
-    takes a while to start, and the other tests run meanwhile, on the other core. They run at
-    the lowest priority, so that a RED early in the file is not held up, and write to files, not
-    pipes, so that a process the code under test forks cannot hold their output open."""
+    """New Pythons the tests need, started before the tests that need them: a new Python takes a
+    while to start, and the other tests run meanwhile, on the other core. `python -m venv` (the
+    real environment) starts as this file's first test begins; what in_venv() and current() say
+    in its python and in the base Python (step 4) starts as soon as that environment is made
+    (step 2). They run at the lowest priority, so that a RED early in the file is not held up,
+    and write to files, not pipes, so that each is waited for on its own."""
 
     def __init__(self, target: Path):
         self.target = target
-        self.made: subprocess.CompletedProcess | None = None  # what `python -m venv` did
-        self.venv_done = threading.Event()
-        self.answers: dict = {}  # (python, VIRTUAL_ENV) -> what ASK printed there
-        self.thread = threading.Thread(target=self._work, daemon=True)
-        self.thread.start()
-
-    def _work(self) -> None:
-        try:
-            self.made = self._finished(self._start([sys.executable, "-m", "venv", "--without-pip", str(self.target)],
-                                                   plain_environ()))
-        except OSError as error:  # the env fixture says so
-            self.made = subprocess.CompletedProcess(["python", "-m", "venv"], 1, "", f"could not start it: {error}")
-        finally:
-            self.venv_done.set()
-        if self.made is None or self.made.returncode != 0:
-            return  # the env fixture says so
-        base = Path(os.path.realpath(self.target / "bin" / "python"))
-        asks = [(self.target / "bin" / "python", None), (base, str(self.target))]  # (python, VIRTUAL_ENV)
-        started = [self._start([str(python), "-c", ASK], dict(self._environ(virtual_env), PYTHONPATH=str(ROOT)))
-                   for python, virtual_env in asks]
-        for (python, virtual_env), process in zip(asks, started):
-            self.answers[str(python), virtual_env] = self._finished(process)
-
-    @staticmethod
-    def _environ(virtual_env: str | None) -> dict:
-        return plain_environ(VIRTUAL_ENV=virtual_env) if virtual_env else plain_environ()
-
-    @staticmethod
-    def _start(args: list[str], environ: dict):
-        out, err = tempfile.TemporaryFile("w+"), tempfile.TemporaryFile("w+")
-        process = subprocess.Popen(args, env=environ, cwd=ROOT, text=True, stdin=subprocess.DEVNULL,
-                                   stdout=out, stderr=err)
-        try:
-            os.setpriority(os.PRIO_PROCESS, process.pid, 19)
-        except (AttributeError, OSError):
-            pass
-        return process, out, err
-
-    @staticmethod
-    def _finished(started) -> subprocess.CompletedProcess | None:
-        """What the process did; None if it did not finish in time (it is killed)."""
-        process, out, err = started
-        with out, err:
-            try:
-                process.wait(timeout=TIMEOUT)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-                return None
-            out.seek(0)
-            err.seek(0)
-            return subprocess.CompletedProcess(process.args, process.returncode, out.read(), err.read())
+        self.venv = _start([sys.executable, "-m", "venv", "--without-pip", str(target)], plain_environ())
+        self.made: subprocess.CompletedProcess | None = None  # what `python -m venv` did, once asked
+        self.asked: dict = {}  # (python, VIRTUAL_ENV) -> the process asking ASK there, then what it printed
 
     def environment(self) -> Path:
-        self.venv_done.wait()
         if self.made is None:
-            pytest.fail(f"python -m venv did not finish within {TIMEOUT} s")
+            self.made = _finished(self.venv, "python -m venv")
+            if self.made.returncode == 0:
+                base = Path(os.path.realpath(self.target / "bin" / "python"))
+                for python, virtual_env in ((self.target / "bin" / "python", None), (base, str(self.target))):
+                    self.asked[str(python), virtual_env] = _start([str(python), "-c", ASK],
+                                                                  _ask_environ(virtual_env))
         assert self.made.returncode == 0, f"python -m venv failed: {self.made.stderr}"
         return self.target
 
     def answer(self, python: Path, environ: dict) -> subprocess.CompletedProcess | None:
-        """What ASK printed in PYTHON with ENVIRON, if it was asked early (None: ask it now)."""
-        self.thread.join()
-        virtual_env = environ.get("VIRTUAL_ENV")
-        return self.answers.get((str(python), virtual_env)) if environ == self._environ(virtual_env) else None
+        """What ASK printed in PYTHON with ENVIRON, if it was started early (None: ask it now)."""
+        key = (str(python), environ.get("VIRTUAL_ENV"))
+        if dict(environ, PYTHONPATH=str(ROOT)) != _ask_environ(key[1]):
+            return None
+        started = self.asked.get(key)
+        if isinstance(started, tuple):
+            self.asked[key] = None  # waited for once: a timeout is not waited for twice
+            self.asked[key] = _finished(started, f"{python} -c ...")
+        return self.asked.get(key)
+
+    def stop(self) -> None:
+        for started in (self.venv, *(s for s in self.asked.values() if isinstance(s, tuple))):
+            process, out, err = started
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+            out.close()
+            err.close()
+
+
+def _ask_environ(virtual_env: str | None) -> dict:
+    environ = plain_environ(VIRTUAL_ENV=virtual_env) if virtual_env else plain_environ()
+    return dict(environ, PYTHONPATH=str(ROOT))
+
+
+def _start(args: list[str], environ: dict) -> tuple:
+    """A process started at the lowest priority, its stdout and stderr in files."""
+    out, err = tempfile.TemporaryFile("w+"), tempfile.TemporaryFile("w+")
+    process = subprocess.Popen(args, env=environ, cwd=ROOT, text=True, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
+    try:
+        os.setpriority(os.PRIO_PROCESS, process.pid, 19)
+    except (AttributeError, OSError):
+        pass
+    return process, out, err
+
+
+def _finished(started: tuple, what: str) -> subprocess.CompletedProcess:
+    process, out, err = started
+    with out, err:
+        try:
+            process.wait(timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+            pytest.fail(f"{what} did not finish within {TIMEOUT} s")
+        out.seek(0)
+        err.seek(0)
+        return subprocess.CompletedProcess(process.args, process.returncode, out.read(), err.read())
 
 
 _early: _Early | None = None  # from this file's first test on
@@ -164,7 +162,7 @@ def _start_early(tmp_path_factory):
     global _early
     _early = _Early(tmp_path_factory.mktemp("real") / "playpen")
     yield
-    _early.thread.join()
+    _early.stop()
 
 
 def same_path(got, want: Path) -> bool:
