@@ -16,6 +16,7 @@ import sys
 import time
 
 from tddkit import grading, messages, render
+from tddkit.errors import UsageError
 from tddkit.grade_runs import GradeRuns
 from tddkit.watch.stopping import Stop, ignore_signals, stop_on_signals
 
@@ -34,12 +35,17 @@ def watch_grades(ws, kata, *, jsonl: bool) -> int:
         while True:
             files = grading.learner_files(ws.root, kata)
             if files != graded_files:  # only the tests are graded: a save of anything else changes nothing
-                graded = grading.grade(ws.root, kata, runs) if files else None
+                try:
+                    graded = grading.grade(ws.root, kata, runs) if files else None
+                except UsageError:
+                    if grading.learner_files(ws.root, kata) != files:
+                        continue  # they went as it read them: an editor's save seen half done
+                    raise
                 if grading.learner_files(ws.root, kata) != files:
                     continue  # the files changed under the grade: grade them as they are now
-                if graded is not None:
+                if graded is not None:  # no test files (an editor's save caught half done): nothing graded
                     show(ws, graded, changed_at, jsonl)
-                graded_files = files
+                    graded_files = files
             news = None
             while news is None:
                 select.select([changes], [], [])
