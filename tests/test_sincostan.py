@@ -32,6 +32,11 @@ from katas.sincostan import SinCosTan, sincostan  # noqa: E402
 # The workspace root: the folder that holds katas/ and tests/.
 ROOT = Path(__file__).resolve().parents[1]
 
+# The priority (nice value) of the Pythons started before the tests that need them: below the
+# tests', so that they take the core the tests leave free; not the lowest (19), which a busy
+# machine can starve for seconds.
+NICE = 10
+
 # One unit of rounding for floats near 1.0 (2**-52).
 EPS = sys.float_info.epsilon
 
@@ -116,7 +121,7 @@ def run_python(*argv):
 
 class _Background:
     """Commands started side by side, each in a Python of its own: a new Python takes a while to
-    start, and the other tests run meanwhile. They run at the lowest priority, on a core the
+    start, and the other tests run meanwhile. They run at a lower priority (NICE), on a core the
     tests leave free, in the environment a terminal would give them (not the name of the test
     that started them), and write to files, not pipes, so that each is waited for on its own."""
 
@@ -132,7 +137,7 @@ class _Background:
                                            stdin=subprocess.DEVNULL, stdout=out, stderr=err)
                 self.processes[argv] = (process, out, err)
                 try:
-                    os.setpriority(os.PRIO_PROCESS, process.pid, 19)
+                    os.setpriority(os.PRIO_PROCESS, process.pid, NICE)
                 except (AttributeError, OSError):
                     pass
         except OSError as error:  # the test that asks reports it
