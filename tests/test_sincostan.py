@@ -9,11 +9,15 @@ documented API, the contract in the lesson:
 * ``python -m katas.sincostan ANGLE [--degrees]`` prints ``sin=S cos=C tan=T``.
 """
 
+import json
 import math
 import os
+import select
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -120,51 +124,58 @@ def run_python(*argv):
 
 
 class _Background:
-    """Commands started side by side, each in a Python of its own: a new Python takes a while to
-    start, and the other tests run meanwhile. They run at a lower priority (NICE), on a core the
-    tests leave free, in the environment a terminal would give them (not the name of the test
-    that started them), and write to files, not pipes, so that each is waited for on its own."""
+    """Commands run one after the other by a Python of their own (LAUNCH), each in a Python of
+    its own: a new Python takes a while to start, and the other tests run meanwhile, on the core
+    they leave free. Only the launcher is started from here, so that the tests before the script
+    tests hardly wait for it. It runs at a lower priority (NICE), in the environment a terminal
+    would give it (not the name of the test that started it)."""
 
     def __init__(self, commands):
-        self.processes = {}  # argv -> the process running ``python ARGV``, its stdout and stderr
-        self.results = {}  # argv -> what it did, once a test has asked
-        self.failure = None
+        self.commands = [tuple(argv) for argv in commands]
+        self.done = 0  # how many commands the launcher has said are done
+        self.folder = tempfile.TemporaryDirectory()
         env = {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"}
-        try:
-            for argv in commands:
-                out, err = tempfile.TemporaryFile("w+"), tempfile.TemporaryFile("w+")
-                process = subprocess.Popen([sys.executable, *argv], cwd=ROOT, env=env, text=True,
-                                           stdin=subprocess.DEVNULL, stdout=out, stderr=err)
-                self.processes[argv] = (process, out, err)
-                try:
-                    os.setpriority(os.PRIO_PROCESS, process.pid, NICE)
-                except (AttributeError, OSError):
-                    pass
-        except OSError as error:  # the test that asks reports it
-            self.failure = error
+        self.launcher = subprocess.Popen(
+            [sys.executable, "-c", LAUNCH, str(NICE), self.folder.name, json.dumps(self.commands)],
+            cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, start_new_session=True,
+        )
 
     def result(self, argv):
-        if argv not in self.results:
-            if argv not in self.processes:
-                raise RuntimeError(f"could not start python {' '.join(argv)}: {self.failure}")
-            process, out, err = self.processes[argv]
-            try:
-                process.wait(timeout=30)
-            finally:
-                if process.poll() is None:
-                    process.kill()
-            out.seek(0)
-            err.seek(0)
-            self.results[argv] = subprocess.CompletedProcess(process.args, process.returncode, out.read(), err.read())
-        return self.results[argv]
+        """What ``python ARGV`` did, once the launcher says it is done (at most 30 s from now)."""
+        i = self.commands.index(argv)
+        deadline = time.monotonic() + 30
+        while self.done <= i:
+            left = deadline - time.monotonic()
+            said = os.read(self.launcher.stdout.fileno(), 1024) if select.select(
+                [self.launcher.stdout], [], [], max(left, 0))[0] else b""
+            if not said:  # out of time, or the launcher is gone
+                self.stop()
+                raise subprocess.TimeoutExpired(["python", *argv], 30)
+            self.done += said.count(b"\n")
+        out, err, code = (Path(self.folder.name, f"{i}.{kind}").read_text() for kind in ("out", "err", "code"))
+        return subprocess.CompletedProcess(["python", *argv], int(code), out, err)
 
     def stop(self):
-        for process, out, err in self.processes.values():
-            if process.poll() is None:
-                process.kill()
-                process.wait()
-            out.close()
-            err.close()
+        if self.launcher.poll() is None:  # it, and the Python it is running
+            os.killpg(self.launcher.pid, signal.SIGKILL)
+            self.launcher.wait()
+        self.launcher.stdout.close()
+
+
+# The Python that runs the commands: LAUNCH NICE FOLDER COMMANDS (a JSON list of argument lists).
+# Command i writes its output to FOLDER/i.out and FOLDER/i.err and its exit status to FOLDER/i.code;
+# then the launcher prints a line. One at a time: side by side, they would take the tests' core too.
+LAUNCH = """
+import json, os, subprocess, sys
+os.setpriority(os.PRIO_PROCESS, 0, int(sys.argv[1]))
+folder, commands = sys.argv[2], json.loads(sys.argv[3])
+for i, argv in enumerate(commands):
+    with open(f"{folder}/{i}.out", "w") as out, open(f"{folder}/{i}.err", "w") as err:
+        status = subprocess.run([sys.executable, *argv], stdin=subprocess.DEVNULL, stdout=out, stderr=err).returncode
+    with open(f"{folder}/{i}.code", "w") as code:
+        code.write(str(status))
+    print(flush=True)
+"""
 
 
 _scripts = None  # the _Background of the commands below, from this file's first test on
@@ -181,6 +192,7 @@ def _start_the_scripts():
     _scripts = _Background(commands)
     yield
     _scripts.stop()
+    _scripts.folder.cleanup()
 
 
 # ---------------------------------------------------------------- step 1: zero
