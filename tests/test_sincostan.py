@@ -36,11 +36,6 @@ from katas.sincostan import SinCosTan, sincostan  # noqa: E402
 # The workspace root: the folder that holds katas/ and tests/.
 ROOT = Path(__file__).resolve().parents[1]
 
-# The priority (nice value) of the Pythons started before the tests that need them: below the
-# tests', so that they take the core the tests leave free; not the lowest (19), which a busy
-# machine can starve for seconds.
-NICE = 10
-
 # One unit of rounding for floats near 1.0 (2**-52).
 EPS = sys.float_info.epsilon
 
@@ -127,8 +122,8 @@ class _Background:
     """Commands run one after the other by a Python of their own (LAUNCH), each in a Python of
     its own: a new Python takes a while to start, and the other tests run meanwhile, on the core
     they leave free. Only the launcher is started from here, so that the tests before the script
-    tests hardly wait for it. It runs at a lower priority (NICE), in the environment a terminal
-    would give it (not the name of the test that started it)."""
+    tests hardly wait for it. It runs in the environment a terminal would give it (not the name
+    of the test that started it)."""
 
     def __init__(self, commands):
         self.commands = [tuple(argv) for argv in commands]
@@ -136,7 +131,7 @@ class _Background:
         self.folder = tempfile.TemporaryDirectory()
         env = {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"}
         self.launcher = subprocess.Popen(
-            [sys.executable, "-c", LAUNCH, str(NICE), self.folder.name, json.dumps(self.commands)],
+            [sys.executable, "-c", LAUNCH, self.folder.name, json.dumps(self.commands)],
             cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, start_new_session=True,
         )
 
@@ -162,13 +157,12 @@ class _Background:
         self.launcher.stdout.close()
 
 
-# The Python that runs the commands: LAUNCH NICE FOLDER COMMANDS (a JSON list of argument lists).
+# The Python that runs the commands: LAUNCH FOLDER COMMANDS (a JSON list of argument lists).
 # Command i writes its output to FOLDER/i.out and FOLDER/i.err and its exit status to FOLDER/i.code;
 # then the launcher prints a line. One at a time: side by side, they would take the tests' core too.
 LAUNCH = """
-import json, os, subprocess, sys
-os.setpriority(os.PRIO_PROCESS, 0, int(sys.argv[1]))
-folder, commands = sys.argv[2], json.loads(sys.argv[3])
+import json, subprocess, sys
+folder, commands = sys.argv[1], json.loads(sys.argv[2])
 for i, argv in enumerate(commands):
     with open(f"{folder}/{i}.out", "w") as out, open(f"{folder}/{i}.err", "w") as err:
         status = subprocess.run([sys.executable, *argv], stdin=subprocess.DEVNULL, stdout=out, stderr=err).returncode

@@ -24,10 +24,6 @@ from katas import playpen
 
 ROOT = Path(__file__).resolve().parents[1]  # the workspace root: `katas` is importable from here
 TIMEOUT = 20
-# The priority (nice value) of the Pythons started before the tests that need them: below the
-# tests', so that they take the core the tests leave free; not the lowest (19), which a busy
-# machine can starve for seconds.
-NICE = 10
 SH = shutil.which("sh") or "/bin/sh"
 WATCHED = ("PATH", "VIRTUAL_ENV", "PS1", "PYTHONHOME")  # what activate and deactivate touch
 BEFORE = {"PATH": "/usr/local/bin:/usr/bin:/bin", "PS1": "learner$ ", "PYTHONHOME": "/opt/elsewhere",
@@ -87,8 +83,7 @@ class _Early:
     while to start, and the other tests run meanwhile, on the other core. `python -m venv` (the
     real environment) starts as this file's first test begins; what in_venv() and current() say
     in its python and in the base Python (step 4) starts as soon as that environment is made
-    (step 2). They run at a lower priority (NICE), so that a RED early in the file is not held up,
-    and write to files, not pipes, so that each is waited for on its own."""
+    (step 2). They write to files, not pipes, so that each is waited for on its own."""
 
     def __init__(self, target: Path):
         self.target = target
@@ -134,13 +129,9 @@ def _ask_environ(virtual_env: str | None) -> dict:
 
 
 def _start(args: list[str], environ: dict) -> tuple:
-    """A process started at a lower priority (NICE), its stdout and stderr in files."""
+    """A process started, its stdout and stderr in files."""
     out, err = tempfile.TemporaryFile("w+"), tempfile.TemporaryFile("w+")
     process = subprocess.Popen(args, env=environ, cwd=ROOT, text=True, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
-    try:
-        os.setpriority(os.PRIO_PROCESS, process.pid, NICE)
-    except (AttributeError, OSError):
-        pass
     return process, out, err
 
 
