@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import select
 import shutil
 import subprocess
 import sys
@@ -101,8 +102,6 @@ class ForkRunner:
         return [json.loads(line) for line in complete if line.strip()]
 
     def _next_message(self, timeout: float) -> dict:
-        import select
-
         ready, _, _ = select.select([self.fileno()], [], [], timeout)
         if not ready:
             return {}
@@ -228,8 +227,6 @@ class ForkRunner:
         if self._ending is None:
             return
         self._send({"cancel": True})
-        import select
-
         while self._ending is not None:
             ready, _, _ = select.select([self.fileno()], [], [], START_TIMEOUT)
             if not ready:
