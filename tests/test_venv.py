@@ -35,11 +35,29 @@ BEFORE = {"PATH": "/usr/local/bin:/usr/bin:/bin", "PS1": "learner$ ", "PYTHONHOM
 
 
 def run(args: list[str], env: dict, what: str) -> subprocess.CompletedProcess:
-    try:
-        return subprocess.run(args, env=env, cwd=ROOT, capture_output=True, text=True,
-                              stdin=subprocess.DEVNULL, timeout=TIMEOUT)
-    except subprocess.TimeoutExpired:
-        pytest.fail(f"{what} did not finish within {TIMEOUT} s")
+    """What ARGS did, run in the workspace root with ENV; WHAT names it if it takes too long."""
+    return _finished(_start(args, env), what)
+
+
+def _start(args: list[str], environ: dict) -> tuple:
+    """A process started, its stdout and stderr in files."""
+    out, err = tempfile.TemporaryFile("w+"), tempfile.TemporaryFile("w+")
+    process = subprocess.Popen(args, env=environ, cwd=ROOT, text=True, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
+    return process, out, err
+
+
+def _finished(started: tuple, what: str) -> subprocess.CompletedProcess:
+    process, out, err = started
+    with out, err:
+        try:
+            process.wait(timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+            pytest.fail(f"{what} did not finish within {TIMEOUT} s")
+        out.seek(0)
+        err.seek(0)
+        return subprocess.CompletedProcess(process.args, process.returncode, out.read(), err.read())
 
 
 def plain_environ(**changes) -> dict:
@@ -126,27 +144,6 @@ class _Early:
 def _ask_environ(virtual_env: str | None) -> dict:
     environ = plain_environ(VIRTUAL_ENV=virtual_env) if virtual_env else plain_environ()
     return dict(environ, PYTHONPATH=str(ROOT))
-
-
-def _start(args: list[str], environ: dict) -> tuple:
-    """A process started, its stdout and stderr in files."""
-    out, err = tempfile.TemporaryFile("w+"), tempfile.TemporaryFile("w+")
-    process = subprocess.Popen(args, env=environ, cwd=ROOT, text=True, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
-    return process, out, err
-
-
-def _finished(started: tuple, what: str) -> subprocess.CompletedProcess:
-    process, out, err = started
-    with out, err:
-        try:
-            process.wait(timeout=TIMEOUT)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-            pytest.fail(f"{what} did not finish within {TIMEOUT} s")
-        out.seek(0)
-        err.seek(0)
-        return subprocess.CompletedProcess(process.args, process.returncode, out.read(), err.read())
 
 
 _early: _Early | None = None  # from this file's first test on
