@@ -22,7 +22,7 @@ DERANDOMIZE = "derandomize"  # verify: the same examples every run
 CATCH = "catch"  # the write-tests mode's mutant runs: the same examples, and no shrinking (grading.py)
 CHECKED_HASH = 0b11  # .pyc flags (PEP 552): based on the source's hash, checked on import
 ORDER = "TDDKIT_ORDER"  # the order the tests run in (order.py); a learner's runs: file order
-NEWS_FD = "TDDKIT_NEWS_FD"  # watch mode: a pipe that gets a byte when a test did not pass (plugin.py)
+NEWS_FD = "TDDKIT_NEWS_FD"  # watch mode: a pipe that gets a byte when the report has news (plugin.py)
 
 
 def bytecode_folder(root: Path) -> Path:
@@ -78,7 +78,7 @@ def use_hypothesis_profile(mode: str) -> None:
 def run(args: list[str], fd: int, token: str, hypothesis_mode: str = "", order: str = "file", hold=None,
         news: int | None = None) -> int:
     """pytest on args, reporting on fd, the tests in `order` (order.py), and a byte on `news`, if
-    given, when a test did not pass (plugin.py).
+    given, when a test did not pass and when pytest finished (plugin.py).
 
     hold, if given, is called once pytest has configured itself, before it looks at any file of
     the workspace: it waits until the run may go on (watch mode prepares its next test process

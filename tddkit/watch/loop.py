@@ -86,7 +86,7 @@ class Loop:
                 self.on_change()
             if self.runner in ready:
                 self.on_result()
-                if self.may_show_red_early():  # the news: a test did not pass
+                if self.may_show_red_early():  # news of a run still going: a test did not pass
                     self.look_for_red()
             if self.keys in ready and not self.on_keys(self.keys.read()):
                 return 0
