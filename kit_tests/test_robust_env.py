@@ -89,6 +89,26 @@ def test_a_module_beside_the_kata_that_shadows_one_the_kit_uses_gets_plain_pytes
     assert (lights["run"] == "green") == (lights["plain"] == "green"), lights
 
 
+def test_the_folder_around_the_workspace_is_not_looked_at(robust_template, tmp_path):
+    """Plain pytest collects from the workspace down (its pytest.ini is there); so do the kit's
+    runs, though their own configuration file lives elsewhere. A package around the workspace is
+    not imported, and the folder's other files are not listed."""
+    lights = {}
+    for how in ("run", "watch", "plain"):
+        around = tmp_path / how
+        ws = around / "ws"
+        shutil.copytree(robust_template, ws, symlinks=True)
+        write_learner(ws, REFERENCE)
+        (around / "__init__.py").write_text("raise SystemExit('the package around the workspace was imported')\n")
+        if how == "plain":
+            done = plain_pytest(ws)
+            lights[how] = "green" if done.returncode == 0 else done.stdout[-2000:]
+        else:
+            got = run_json(ws) if how == "run" else watch_light(ws)
+            lights[how] = got["light"] if got["light"] == "green" else str(got)[:2000]
+    assert lights == {"run": "green", "watch": "green", "plain": "green"}, lights
+
+
 @pytest.mark.parametrize("variable, value", [("PYTEST_PLUGINS", "no_such_plugin"), ("PYTEST_ADDOPTS", "-k zero")])
 def test_pytest_variables_of_the_learner_s_shell_are_ignored_by_watch_as_by_run(variable, value, ws):
     write_learner(ws, STUB)

@@ -28,7 +28,11 @@ KIT_INI = Path(__file__).with_name("kit_pytest.ini")
 # and the learner reads the assertion message, which is the same either way.
 PYTEST_ARGS = ["-q", "-p", "no:cacheprovider", "--no-header", "--tb=native", "-o", "console_output_style=classic",
                # the kit's configuration, not the workspace's: no ini addopts, no conftest.py
-               "-c", str(KIT_INI), "--rootdir", ".", "--noconftest"]
+               "-c", str(KIT_INI), "--rootdir", ".", "--noconftest",
+               # collect from the workspace down, as plain pytest does from its pytest.ini; left to
+               # the kit's ini, it is the folder around the workspace: a package there is imported
+               # (a wrong RED), and every file there is listed on every run
+               "--confcutdir", "."]
 # Variables of the learner's shell that would change which tests run or how they report, or
 # (PYTHONPYCACHEPREFIX) keep bytecode where child.forget_stale_bytecode cannot see it, so that
 # an edit of the same size within one second would run the old code.
