@@ -787,7 +787,7 @@ def test_wrong_key_is_never_accepted():
 
 @pytest.mark.step(10)
 def test_file_over_udp_through_a_lossy_shim():
-    data = payload(256 * 1024, 10)
+    data = payload(64 * 1024, 10)
     link = Link(delay=0.002, jitter=0.001, max_packet=1400, loss=0.1, duplicate=0.1,
                 reorder=0.1, reorder_delay=0.005)
     began = time.monotonic()
