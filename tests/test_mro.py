@@ -455,7 +455,7 @@ def expected_message(python_message, bases):
 
 
 @pytest.mark.step(9)
-@settings(deadline=None, max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow])
 @given(class_graphs())
 def test_linearize_agrees_with_python(graph):
     frozen = types.MappingProxyType({k: tuple(v) for k, v in graph.items()})
