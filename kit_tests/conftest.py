@@ -44,6 +44,18 @@ def watch_lines(ws: Path, *args: str, env: dict | None = None) -> tuple[subproce
     return proc, lines
 
 
+THREADS_OF = "/proc/{}/task"  # Linux: a process's threads, by their own ids
+
+
+def signal_a_thread_not_the_main_one(pid: int, sig: int) -> None:
+    """Send sig to the process through one of its threads other than the main one, as if it had
+    landed there by chance: Linux hands a signal sent to a process to any of its threads that does
+    not block it, and a kill of a thread's own id hands it to that thread."""
+    others = [int(tid) for tid in os.listdir(THREADS_OF.format(pid)) if int(tid) != pid]
+    assert others, "the process runs no thread but its main one: this case would test nothing"
+    os.kill(others[0], sig)
+
+
 @pytest.fixture(scope="session")
 def template_workspace(tmp_path_factory) -> Path:
     """A fresh workspace whose state already knows each kata's expected tests (saves a collection per test)."""

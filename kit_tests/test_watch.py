@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import SOLUTIONS, tddkit, watch_lines
+from conftest import THREADS_OF, SOLUTIONS, signal_a_thread_not_the_main_one, tddkit, watch_lines
 from robust_support import alive
 
 from tddkit import confine
@@ -531,4 +531,20 @@ def test_ctrl_c_ends_watch_with_status_130_as_it_does_run(workspace):
         assert term.exit_status() == 130
     finally:
         term.close()
+    assert wait_until_gone(workspace) == []
+
+
+@pytest.mark.skipif(not os.path.isdir(THREADS_OF.format("self")), reason="a thread's own id to send a signal to")
+def test_a_stop_signal_that_lands_on_a_watcher_thread_still_ends_the_watch(workspace):
+    watch = Watch(workspace)
+    try:
+        watch.verdict()
+        time.sleep(1)  # the run's process has ended and the next is prepared: nothing more will wake the watch
+        signal_a_thread_not_the_main_one(watch.proc.pid, signal.SIGTERM)
+        status = watch.proc.wait(timeout=WAIT / 6)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"the watch did not end within {WAIT / 6} s of a SIGTERM that landed on one of its threads")
+    finally:
+        watch.stop_and_stderr()
+    assert status == 0
     assert wait_until_gone(workspace) == []

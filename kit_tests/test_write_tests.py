@@ -5,15 +5,19 @@ one of them; a mistake not caught yet is named by its kind, never by its code.""
 from __future__ import annotations
 
 import json
+import os
 import queue
 import shutil
+import signal
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
 
-from conftest import REPO, SOLUTIONS, tddkit
+import pytest
+
+from conftest import REPO, SOLUTIONS, THREADS_OF, signal_a_thread_not_the_main_one, tddkit
 
 from tddkit import catalogue, mutants
 
@@ -147,6 +151,24 @@ def test_plain_pytest_agrees_with_the_grade_on_the_reference(workspace):
     (workspace / MINE).write_text((REPO / "tests" / "test_mro.py").read_text())
     assert grade(workspace)[1]["light"] == "green"
     assert plain_pytest_on_the_reference(workspace, "mro", MINE).returncode == 0
+
+
+@pytest.mark.skipif(not os.path.isdir(THREADS_OF.format("self")), reason="a thread's own id to send a signal to")
+def test_a_stop_signal_that_lands_on_a_watcher_thread_still_ends_the_grading_watch(workspace):
+    proc = subprocess.Popen([sys.executable, "-m", "tddkit", "write-tests", "mro", "--watch", "--json"], cwd=workspace,
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert json.loads(proc.stdout.readline())["light"] == "red", "the starter's grade"
+        time.sleep(1)  # the grade's runs are over: nothing more will wake the watch
+        signal_a_thread_not_the_main_one(proc.pid, signal.SIGTERM)
+        status = proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        pytest.fail("the grading watch did not end within 10 s of a SIGTERM that landed on one of its threads")
+    finally:
+        proc.kill()
+        proc.wait()
+    assert status == 0
+    assert "Traceback" not in proc.stderr.read()
 
 
 def test_watch_grades_again_on_every_save_and_stops_cleanly(workspace):

@@ -24,7 +24,7 @@ from tddkit.watch.stopping import Stop, ignore_signals, stop_on_signals
 def watch_grades(ws, kata, *, jsonl: bool) -> int:
     from tddkit.watch.watcher import Changes
 
-    stop_on_signals()
+    signals = stop_on_signals()
     runs = GradeRuns()  # its fork servers serve every grade of the watch
     changes = Changes(ws.root)
     try:
@@ -48,7 +48,8 @@ def watch_grades(ws, kata, *, jsonl: bool) -> int:
                     graded_files = files
             news = None
             while news is None:
-                select.select([changes], [], [])
+                select.select([changes, signals], [], [])
+                signals.take()  # a signal's handler has run by now: a stop has raised Stop
                 news = changes.take()
             changed_at = news.first
     except Stop:
@@ -59,6 +60,7 @@ def watch_grades(ws, kata, *, jsonl: bool) -> int:
         ignore_signals()
         changes.close()
         runs.close()
+        signals.close()
 
 
 def show(ws, graded: grading.Grade, changed_at: float, jsonl: bool) -> None:

@@ -46,8 +46,9 @@ class Job:
 
 
 class Loop:
-    def __init__(self, ws, state, kata, screen, keys, changes, runner, coverage: bool = False):
+    def __init__(self, ws, state, kata, screen, keys, changes, runner, signals, coverage: bool = False):
         self.ws, self.state, self.screen, self.keys, self.changes, self.runner = ws, state, screen, keys, changes, runner
+        self.signals = signals  # readable when a signal came, whichever thread it landed on (stopping.py)
         self.coverage = coverage
         self.job: Job | None = None
         self.clock = SaveClock()
@@ -77,9 +78,11 @@ class Loop:
                     self.start()
                     timeout = None
             busy = self.job is not None or self.runner.ending  # a run, or the end of one answered at its finish
-            sources = [self.changes] + ([self.runner] if busy else []) + ([self.keys] if self.keys.active else [])
+            sources = [self.changes, self.signals] + ([self.runner] if busy else []) + ([self.keys] if self.keys.active else [])
             sources += [self.screen.resized] if self.screen.resized is not None else []
             ready, _, _ = select.select(sources, [], [], timeout)
+            if self.signals in ready:
+                self.signals.take()  # its handler has run by now: a stop has raised Stop
             if self.screen.resized in ready:
                 self.screen.redraw()
             if self.changes in ready:
@@ -284,7 +287,7 @@ def watch(ws, kata, *, jsonl: bool, keys: bool, coverage: bool = False) -> int:
     from tddkit.watch.screen import make_screen
     from tddkit.watch.watcher import Changes
 
-    stop_on_signals()
+    signals = stop_on_signals()
     confine.dump_stack_when_asked()  # a watch that hangs can be asked where (kit_tests do, on a stop that never ends)
     runner = changes = key_reader = screen = None
     try:
@@ -295,7 +298,7 @@ def watch(ws, kata, *, jsonl: bool, keys: bool, coverage: bool = False) -> int:
         if isinstance(runner, runners.ThreadRunner):
             screen.note(messages.WATCH_FALLBACK)
         with ws.open_state() as state:
-            loop = Loop(ws, state, kata, screen, key_reader, changes, runner, coverage)
+            loop = Loop(ws, state, kata, screen, key_reader, changes, runner, signals, coverage)
             try:
                 return loop.run()
             finally:
@@ -314,3 +317,4 @@ def watch(ws, kata, *, jsonl: bool, keys: bool, coverage: bool = False) -> int:
             key_reader.restore()
         if changes is not None:
             changes.close()
+        signals.close()

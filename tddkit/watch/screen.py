@@ -15,6 +15,7 @@ import time
 
 from tddkit import messages, output, pager, render
 from tddkit.light import GREEN, NOT_RUN, RED
+from tddkit.watch.bell import Bell
 from tddkit.watch.fit import fit
 
 CLEAR = "\033[H\033[2J"
@@ -197,32 +198,22 @@ class Resizes:
     redraw happens in the loop, never inside another draw."""
 
     def __init__(self) -> None:
-        self._r, self._w = os.pipe()
-        os.set_blocking(self._r, False)
-        os.set_blocking(self._w, False)
+        self._bell = Bell()
         self._before = signal.signal(signal.SIGWINCH, self._rang) if hasattr(signal, "SIGWINCH") else None
 
     def _rang(self, signum, frame) -> None:
-        try:
-            os.write(self._w, b".")
-        except (BlockingIOError, OSError):  # full: a redraw is due already; closed: on the way out
-            pass
+        self._bell.ring()
 
     def fileno(self) -> int:
-        return self._r
+        return self._bell.fileno()
 
     def take(self) -> None:
-        try:
-            while os.read(self._r, 4096):
-                pass
-        except BlockingIOError:
-            pass
+        self._bell.take()
 
     def close(self) -> None:
         if hasattr(signal, "SIGWINCH"):
             signal.signal(signal.SIGWINCH, self._before or signal.SIG_DFL)
-        os.close(self._r)
-        os.close(self._w)
+        self._bell.close()
 
 
 def make_screen(ws, jsonl: bool, keys_help: str):

@@ -21,6 +21,8 @@ import time
 from pathlib import Path
 from typing import NamedTuple
 
+from tddkit.watch.bell import Bell
+
 WATCHED_FOLDERS = ("katas", "tests")
 TOP_LEVEL_FILES = ("pytest.ini", "conftest.py", "setup.cfg", "tox.ini", "pyproject.toml")
 IGNORED_FOLDERS = {"__pycache__", ".hypothesis", ".pytest_cache", ".tddkit", ".git", "solutions", "htmlcov"}
@@ -95,9 +97,7 @@ class Changes:
         from watchdog.observers import Observer
 
         self.root = root
-        self._r, self._w = os.pipe()
-        os.set_blocking(self._r, False)
-        os.set_blocking(self._w, False)
+        self._bell = Bell()
         self._lock = threading.Lock()
         self._first: float | None = None
         self._saved = False
@@ -142,21 +142,14 @@ class Changes:
             if self._first is None:
                 self._first = time.time()
             self._saved = event.event_type == "closed" or (event.event_type == "moved" and into_place)
-        try:
-            os.write(self._w, b".")
-        except BlockingIOError:  # the pipe is full: the loop has plenty to read already
-            pass
+        self._bell.ring()
 
     def fileno(self) -> int:
-        return self._r
+        return self._bell.fileno()
 
     def take(self) -> News | None:
         """The news since the last take (None: no change)."""
-        try:
-            while os.read(self._r, 4096):
-                pass
-        except BlockingIOError:
-            pass
+        self._bell.take()
         with self._lock:
             first, self._first = self._first, None
             saved = self._saved
@@ -165,5 +158,4 @@ class Changes:
     def close(self) -> None:
         self._observer.stop()
         self._observer.join(timeout=5)
-        os.close(self._r)
-        os.close(self._w)
+        self._bell.close()
