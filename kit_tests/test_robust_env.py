@@ -89,10 +89,9 @@ def test_a_module_beside_the_kata_that_shadows_one_the_kit_uses_gets_plain_pytes
     assert (lights["run"] == "green") == (lights["plain"] == "green"), lights
 
 
-def test_the_folder_around_the_workspace_is_not_looked_at(robust_template, tmp_path):
+def test_a_package_around_the_workspace_is_not_imported(robust_template, tmp_path):
     """Plain pytest collects from the workspace down (its pytest.ini is there); so do the kit's
-    runs, though their own configuration file lives elsewhere. A package around the workspace is
-    not imported, and the folder's other files are not listed."""
+    runs, though their own configuration file lives elsewhere."""
     lights = {}
     for how in ("run", "watch", "plain"):
         around = tmp_path / how
