@@ -49,7 +49,7 @@ def watch_grades(ws, kata, *, jsonl: bool) -> int:
             news = None
             while news is None:
                 select.select([changes, signals], [], [])
-                signals.take()  # a signal's handler has run by now: a stop has raised Stop
+                signals.take()  # a signal's handler runs here, in the main thread: a stop raises Stop
                 news = changes.take()
             changed_at = news.first
     except Stop:

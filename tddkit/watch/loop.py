@@ -78,11 +78,12 @@ class Loop:
                     self.start()
                     timeout = None
             busy = self.job is not None or self.runner.ending  # a run, or the end of one answered at its finish
-            sources = [self.changes, self.signals] + ([self.runner] if busy else []) + ([self.keys] if self.keys.active else [])
+            sources = [self.changes, self.signals] + ([self.runner] if busy else [])
+            sources += [self.keys] if self.keys.active else []
             sources += [self.screen.resized] if self.screen.resized is not None else []
             ready, _, _ = select.select(sources, [], [], timeout)
             if self.signals in ready:
-                self.signals.take()  # its handler has run by now: a stop has raised Stop
+                self.signals.take()  # the signal's handler runs here, in the main thread: a stop raises Stop
             if self.screen.resized in ready:
                 self.screen.redraw()
             if self.changes in ready:
